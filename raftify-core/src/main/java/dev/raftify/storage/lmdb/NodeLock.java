@@ -72,8 +72,7 @@ final class NodeLock implements AutoCloseable {
                 throw new StoreLockedException(directory, pid, "a node already has it open read-write (lock file "
                         + file + "); stop that node, or open the store read-only");
             }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(US_ASCII)), 0);
+            writePid(channel);
             return new NodeLock(key, channel, lock);
         } catch (IOException e) {
             closeQuietly(channel);
@@ -83,6 +82,19 @@ final class NodeLock implements AutoCloseable {
             closeQuietly(channel);
             unregister(key);
             throw e;
+        }
+    }
+
+    /**
+     * Records our PID for the error message of a second writer. Best effort: on a full disk the write can fail,
+     * and a node must still be able to open its store then (to read it, or after space is freed).
+     */
+    private static void writePid(FileChannel channel) {
+        try {
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(US_ASCII)), 0);
+        } catch (IOException e) {
+            // The lock is held; only the diagnostic PID is missing.
         }
     }
 
