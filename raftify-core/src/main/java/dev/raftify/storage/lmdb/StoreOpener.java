@@ -110,6 +110,10 @@ final class StoreOpener {
             throw new NotARaftifyStoreException(dir, files.isEmpty() ? "the directory is empty"
                     : "it has no " + DATA_FILE + " (it holds " + preview(files) + ")");
         }
+        if (sizeOf(dir.resolve(DATA_FILE)) == 0) {
+            // A writer treats an empty data file as a creation cut short and initializes it; a reader cannot.
+            throw new CorruptStoreException(dir, DATA_FILE + " is empty");
+        }
         Path registration = NodeLock.register(dir);
         Env<ByteBuffer> env = null;
         try {
@@ -174,15 +178,18 @@ final class StoreOpener {
     private static void requireNotTruncated(Path dir, Env<ByteBuffer> env) {
         EnvInfo info = env.info();
         long needed = (info.lastPageNumber + 1) * env.stat().pageSize;
-        long actual;
-        try {
-            actual = Files.size(dir.resolve(DATA_FILE));
-        } catch (IOException e) {
-            throw new StorageException("cannot read the size of " + dir.resolve(DATA_FILE) + ": " + e.getMessage(), e);
-        }
+        long actual = sizeOf(dir.resolve(DATA_FILE));
         if (actual < needed) {
             throw new CorruptStoreException(dir, DATA_FILE + " is truncated: it has " + actual + " bytes, but its "
                     + "last committed transaction references " + needed + " bytes");
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new StorageException("cannot read the size of " + file + ": " + e.getMessage(), e);
         }
     }
 
