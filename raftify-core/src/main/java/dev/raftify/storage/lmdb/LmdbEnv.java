@@ -1,7 +1,9 @@
 package dev.raftify.storage.lmdb;
 
 import dev.raftify.storage.StorageException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -24,6 +26,8 @@ final class LmdbEnv implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LmdbEnv.class);
     private static final int ENOSPC = 28;
     private static final int EDQUOT = 122;
+    private static final int EIO = 5;
+    private static final long NEARLY_FULL_BYTES = 1L << 20;
     // Growing the map needs every transaction of this process to be closed; read views are meant to be short.
     private static final long RESIZE_WAIT_SECONDS = 30;
 
@@ -157,6 +161,15 @@ final class LmdbEnv implements AutoCloseable {
             if (rc == ENOSPC || rc == EDQUOT) {
                 return new StorageFullException(directory, "no space left on the device (" + e.getMessage() + ")", e);
             }
+            if (rc == EIO) {
+                // LMDB turns a short write, which is how a filling disk usually shows, into EIO. Tell the two apart
+                // by what is left: a disk with room to spare had a real I/O error.
+                long free = usableSpace();
+                if (free >= 0 && free < NEARLY_FULL_BYTES) {
+                    return new StorageFullException(directory, "no space left on the device (a write failed with "
+                            + e.getMessage() + ", and " + free + " bytes are free)", e);
+                }
+            }
             if (e instanceof LmdbNativeException.PageCorruptedException
                     || e instanceof LmdbNativeException.PageNotFoundException) {
                 return new CorruptStoreException(directory, "LMDB failed " + doing + ": " + e.getMessage(), e);
@@ -166,6 +179,14 @@ final class LmdbEnv implements AutoCloseable {
             return new StorageException("store at " + directory + " is closed", e);
         }
         return new StorageException("LMDB failed " + doing + " in store at " + directory + ": " + e.getMessage(), e);
+    }
+
+    private long usableSpace() {
+        try {
+            return Files.getFileStore(directory).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     void checkOpen() {

@@ -35,8 +35,8 @@ public final class StoreChild {
 
     /** The data of the entry at {@code index} written in {@code term}: checkable byte for byte after a crash. */
     static ByteString entryData(long index, long term) {
-        StringBuilder sb = new StringBuilder(200);
-        while (sb.length() < 200) {
+        StringBuilder sb = new StringBuilder(1000);
+        while (sb.length() < 1000) {
             sb.append(index).append('/').append(term).append(';');
         }
         return ByteString.copyFromUtf8(sb.toString());
@@ -100,7 +100,8 @@ public final class StoreChild {
                 out.println("C " + commit);
                 out.flush();
                 if (batchNo % 8 == 0) {
-                    long snapIndex = Math.max(store.firstIndex() - 1, commit - random.nextInt(20));
+                    // Keeps ~1000 entries (1 MB) behind the snapshot, so the store outgrows its first map.
+                    long snapIndex = Math.max(store.firstIndex() - 1, commit - 1000 - random.nextInt(20));
                     if (snapIndex >= store.snapshotMetadata().getIndex()) {
                         store.createSnapshot(snapIndex, VOTERS, snapshotData(snapIndex));
                         out.println("S " + snapIndex);
