@@ -17,6 +17,7 @@ import dev.raftify.storage.WriteBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 import org.lmdbjava.Cursor;
@@ -53,10 +54,6 @@ final class LogWriter {
                 .putLong(0).putLong(0).flip());
     }
 
-    LmdbReadView view() {
-        return view;
-    }
-
     /** One Ready: snapshot, then entries, then hard state, membership and peers (see {@link WriteBatch}). */
     void apply(WriteBatch batch) {
         if (batch.snapshot() != null) {
@@ -69,7 +66,7 @@ final class LogWriter {
             putHardState(batch.hardState());
         }
         if (batch.confState() != null) {
-            putMessage(LmdbFormat.KEY_CONF_STATE, batch.confState());
+            putConfState(batch.confState());
         }
         if (batch.peers() != null) {
             putPeers(batch.peers());
@@ -147,7 +144,7 @@ final class LogWriter {
         env.entries.drop(txn);
         putLogBase(meta.getIndex(), meta.getTerm());
         putSnapshot(meta, snap.getData());
-        putMessage(LmdbFormat.KEY_CONF_STATE, meta.getConfState());
+        putConfState(meta.getConfState());
         HardState hs = view.hardState();
         if (hs.getCommit() < meta.getIndex() || hs.getTerm() < meta.getTerm()) {
             putHardState(hs.toBuilder()
@@ -206,7 +203,7 @@ final class LogWriter {
 
     private void putLogBase(long index, long term) {
         ByteBuffer slot = env.meta.reserve(txn, LmdbFormat.KEY_LOG_BASE, LmdbFormat.LOG_BASE_SIZE);
-        slot.order(java.nio.ByteOrder.BIG_ENDIAN).putLong(index).putLong(term);
+        slot.order(ByteOrder.BIG_ENDIAN).putLong(index).putLong(term);
     }
 
     private void putMessage(ByteBuffer metaKey, MessageLite message) {

@@ -11,6 +11,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.raftify.storage.StorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -247,7 +248,7 @@ final class StoreOpener {
                 throw new CorruptStoreException(dir, "the format version record is "
                         + (version == null ? "missing" : version.remaining() + " bytes long instead of 4"));
             }
-            long v = Integer.toUnsignedLong(version.order(java.nio.ByteOrder.BIG_ENDIAN).getInt(version.position()));
+            long v = Integer.toUnsignedLong(version.order(ByteOrder.BIG_ENDIAN).getInt(version.position()));
             if (v != LmdbFormat.FORMAT_VERSION) {
                 throw new UnsupportedFormatVersionException(dir, v);
             }

@@ -25,7 +25,7 @@ class LmdbMultiProcessTest {
     void aSecondWriterIsToldWhichProcessHoldsTheStore() throws IOException {
         Path dir = tmp.resolve("store");
         try (ChildJvm holder = ChildJvm.start("hold", dir.toString())) {
-            holder.awaitLine("READY"::equals, Duration.ofSeconds(20));
+            holder.awaitLine("READY 0"::equals, Duration.ofSeconds(20));
             assertThatThrownBy(() -> LmdbStorage.open(dir))
                     .isInstanceOf(StoreLockedException.class)
                     .hasMessage("store at " + dir + " is locked by process " + holder.pid() + ": a node already has it "

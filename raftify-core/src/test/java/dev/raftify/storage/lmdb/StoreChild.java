@@ -17,7 +17,8 @@ import java.util.Random;
  * The program {@link ChildJvm} runs: a node-like writer in its own process. It reports on stdout only what a
  * write call has returned for, that is, what a node would have acknowledged:
  * <ul>
- *   <li>{@code hold DIR}: opens the store read-write, prints {@code READY}, holds it until stdin closes.</li>
+ *   <li>{@code hold DIR}: opens the store read-write, prints {@code READY <last index>}, holds it until stdin
+ *   closes.</li>
  *   <li>{@code churn DIR SEED}: writes Readys forever, like a follower: appends (sometimes overwriting the
  *   uncommitted tail with a newer term), advances the commit index in the same batch, and now and then snapshots
  *   and compacts. Prints {@code OPEN}, then {@code C <commit>} after each write and {@code S <index>} after each
@@ -63,7 +64,7 @@ public final class StoreChild {
 
     private static void hold(Path dir, PrintStream out) throws IOException {
         try (LmdbStorage store = LmdbStorage.open(dir)) {
-            out.println("READY");
+            out.println("READY " + store.lastIndex());
             out.flush();
             while (System.in.read() >= 0) {
                 // Hold the store until the parent closes our stdin.
