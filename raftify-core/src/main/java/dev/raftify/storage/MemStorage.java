@@ -8,6 +8,7 @@ import dev.raftify.proto.eraftpb.Snapshot;
 import dev.raftify.proto.eraftpb.SnapshotMetadata;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Storage held in memory: for tests and simulations. Thread-safe through its monitor.
@@ -23,6 +24,7 @@ public final class MemStorage implements MutableStorage {
     private Snapshot snapshot = Snapshot.newBuilder().setMetadata(SnapshotMetadata.getDefaultInstance()).build();
     // entries.get(0) is the placeholder; entries.get(i) has index offset() + i.
     private final ArrayList<Entry> entries = new ArrayList<>();
+    private Map<Long, String> peers = Map.of();
 
     public MemStorage() {
         entries.add(Entry.getDefaultInstance());
@@ -143,6 +145,14 @@ public final class MemStorage implements MutableStorage {
         if (batch.confState() != null) {
             confState = batch.confState();
         }
+        if (batch.peers() != null) {
+            peers = batch.peers();
+        }
+    }
+
+    @Override
+    public synchronized Map<Long, String> peers() {
+        return peers;
     }
 
     /**
@@ -171,11 +181,14 @@ public final class MemStorage implements MutableStorage {
     /**
      * Appends entries, first dropping any existing entry at or after the first new index (a conflicting suffix
      * the leader has overwritten). Entries at or below the compacted prefix are ignored.
+     *
+     * @throws IllegalArgumentException if {@code ents} are not contiguous, or would leave a gap after the last index
      */
     public synchronized void append(List<Entry> ents) {
         if (ents.isEmpty()) {
             return;
         }
+        WriteBatch.requireContiguous(ents);
         long first = firstIndex();
         long last = ents.get(ents.size() - 1).getIndex();
         if (last < first) {

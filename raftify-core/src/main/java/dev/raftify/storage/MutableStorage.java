@@ -3,6 +3,7 @@ package dev.raftify.storage;
 import com.google.protobuf.ByteString;
 import dev.raftify.proto.eraftpb.ConfState;
 import dev.raftify.proto.eraftpb.Snapshot;
+import java.util.Map;
 
 /**
  * Storage the runtime writes to. Every method returns only once its effect is durable (for LMDB: fsynced),
@@ -26,6 +27,9 @@ public interface MutableStorage extends Storage, AutoCloseable {
      * @throws UnavailableException if {@code index > lastIndex()}
      */
     Snapshot createSnapshot(long index, ConfState confState, ByteString data);
+
+    /** The stored peer address book (node id to address), as last replaced by {@link WriteBatch#peers()}. */
+    Map<Long, String> peers();
 
     @Override
     void close();

@@ -1,0 +1,225 @@
+package dev.raftify.storage.lmdb;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.MessageLite;
+import dev.raftify.proto.eraftpb.ConfState;
+import dev.raftify.proto.eraftpb.Entry;
+import dev.raftify.proto.eraftpb.HardState;
+import dev.raftify.proto.eraftpb.Snapshot;
+import dev.raftify.proto.eraftpb.SnapshotMetadata;
+import dev.raftify.storage.SnapshotOutOfDateException;
+import dev.raftify.storage.UnavailableException;
+import dev.raftify.storage.WriteBatch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.PutFlags;
+import org.lmdbjava.Txn;
+
+/**
+ * The mutations of a store, applied inside one write transaction that the caller commits. Semantics follow
+ * {@link dev.raftify.storage.MemStorage}, the reference implementation.
+ *
+ * <p>Values are serialized straight into pages LMDB reserves ({@code MDB_RESERVE}), so an entry is encoded once
+ * and never copied through a Java buffer.
+ */
+final class LogWriter {
+
+    private final LmdbEnv env;
+    private final Txn<ByteBuffer> txn;
+    private final LmdbReadView view;
+    private final ByteBuffer key = ByteBuffer.allocateDirect(Long.BYTES);
+
+    LogWriter(LmdbEnv env, Txn<ByteBuffer> txn) {
+        this.env = env;
+        this.txn = txn;
+        this.view = new LmdbReadView(env, txn);
+    }
+
+    /** Writes the identity records and the empty log of a brand-new store. */
+    static void initialize(Dbi<ByteBuffer> meta, Txn<ByteBuffer> txn) {
+        meta.put(txn, LmdbFormat.KEY_MAGIC, LmdbFormat.bytesValue(LmdbFormat.MAGIC.getBytes(US_ASCII)));
+        ByteBuffer version = ByteBuffer.allocateDirect(4).putInt(LmdbFormat.FORMAT_VERSION).flip();
+        meta.put(txn, LmdbFormat.KEY_FORMAT_VERSION, version);
+        meta.put(txn, LmdbFormat.KEY_LOG_BASE, ByteBuffer.allocateDirect(LmdbFormat.LOG_BASE_SIZE)
+                .putLong(0).putLong(0).flip());
+    }
+
+    /** One Ready: snapshot, then entries, then hard state, membership and peers (see {@link WriteBatch}). */
+    void apply(WriteBatch batch) {
+        if (batch.snapshot() != null) {
+            applySnapshot(batch.snapshot());
+        }
+        if (!batch.entries().isEmpty()) {
+            append(batch.entries());
+        }
+        if (batch.hardState() != null) {
+            putHardState(batch.hardState());
+        }
+        if (batch.confState() != null) {
+            putConfState(batch.confState());
+        }
+        if (batch.peers() != null) {
+            putPeers(batch.peers());
+        }
+    }
+
+    /** See {@link dev.raftify.storage.MemStorage#append(List)}: drops the conflicting suffix, then appends. */
+    void append(List<Entry> ents) {
+        if (ents.isEmpty()) {
+            return;
+        }
+        WriteBatch.requireContiguous(ents);
+        long first = view.firstIndex();
+        long lastNew = ents.get(ents.size() - 1).getIndex();
+        if (lastNew < first) {
+            return;
+        }
+        int skip = first > ents.get(0).getIndex() ? (int) (first - ents.get(0).getIndex()) : 0;
+        long start = ents.get(skip).getIndex();
+        long last = view.lastIndex();
+        if (start > last + 1) {
+            throw new IllegalArgumentException("gap in log: appending at " + start + " after last index " + last);
+        }
+        if (start <= last) {
+            truncateFrom(start);
+        }
+        for (int i = skip; i < ents.size(); i++) {
+            Entry e = ents.get(i);
+            // Keys now only grow, so MDB_APPEND skips the B-tree search and fills pages completely.
+            ByteBuffer slot = env.entries.reserve(txn, LmdbFormat.u64(key, e.getIndex()), e.getSerializedSize(),
+                    PutFlags.MDB_APPEND);
+            encodeInto(e, slot);
+        }
+    }
+
+    /** Deletes every entry at or after {@code index}, from the end, so the cursor never searches. */
+    private void truncateFrom(long index) {
+        try (Cursor<ByteBuffer> c = env.entries.openCursor(txn)) {
+            while (c.last() && LmdbFormat.readU64(c.key()) >= index) {
+                c.delete();
+            }
+        }
+    }
+
+    /** Deletes every entry at or before {@code index} and records {@code (index, term)} as the log's base. */
+    private void dropPrefixThrough(long index, long term) {
+        try (Cursor<ByteBuffer> c = env.entries.openCursor(txn)) {
+            while (c.first() && LmdbFormat.readU64(c.key()) <= index) {
+                c.delete();
+            }
+        }
+        putLogBase(index, term);
+    }
+
+    /** See {@link dev.raftify.storage.MemStorage#compact(long)}. */
+    void compact(long index) {
+        long baseIndex = view.firstIndex() - 1;
+        if (index <= baseIndex) {
+            return;
+        }
+        long last = view.lastIndex();
+        if (index > last) {
+            throw new UnavailableException(index, last);
+        }
+        dropPrefixThrough(index, view.term(index));
+    }
+
+    /** See {@link dev.raftify.storage.MemStorage#applySnapshot(Snapshot)}: the snapshot replaces the whole log. */
+    void applySnapshot(Snapshot snap) {
+        SnapshotMetadata meta = snap.getMetadata();
+        long stored = view.snapshotMetadata().getIndex();
+        if (meta.getIndex() < stored) {
+            throw new SnapshotOutOfDateException(meta.getIndex(), stored);
+        }
+        env.entries.drop(txn);
+        putLogBase(meta.getIndex(), meta.getTerm());
+        putSnapshot(meta, snap.getData());
+        putConfState(meta.getConfState());
+        HardState hs = view.hardState();
+        if (hs.getCommit() < meta.getIndex() || hs.getTerm() < meta.getTerm()) {
+            putHardState(hs.toBuilder()
+                    .setCommit(Math.max(hs.getCommit(), meta.getIndex()))
+                    .setTerm(Math.max(hs.getTerm(), meta.getTerm()))
+                    .build());
+        }
+    }
+
+    /** See {@link dev.raftify.storage.MutableStorage#createSnapshot}: stores the snapshot and compacts. */
+    Snapshot createSnapshot(long index, ConfState cs, ByteString data) {
+        long snapIndex = view.snapshotMetadata().getIndex();
+        if (index < snapIndex) {
+            throw new SnapshotOutOfDateException(index, snapIndex);
+        }
+        long last = view.lastIndex();
+        if (index > last) {
+            throw new UnavailableException(index, last);
+        }
+        long term = view.term(index);
+        SnapshotMetadata meta = SnapshotMetadata.newBuilder().setIndex(index).setTerm(term).setConfState(cs).build();
+        putSnapshot(meta, data);
+        if (index >= view.firstIndex()) {
+            dropPrefixThrough(index, term);
+        }
+        return Snapshot.newBuilder().setMetadata(meta).setData(data).build();
+    }
+
+    void putHardState(HardState hs) {
+        putMessage(LmdbFormat.KEY_HARD_STATE, hs);
+    }
+
+    void putConfState(ConfState cs) {
+        putMessage(LmdbFormat.KEY_CONF_STATE, cs);
+    }
+
+    /** Replaces the whole address book. */
+    void putPeers(Map<Long, String> peers) {
+        env.peers.drop(txn);
+        for (Map.Entry<Long, String> p : peers.entrySet()) {
+            byte[] address = p.getValue().getBytes(UTF_8);
+            ByteBuffer slot = env.peers.reserve(txn, LmdbFormat.u64(key, p.getKey()), address.length);
+            slot.put(address);
+        }
+    }
+
+    private void putSnapshot(SnapshotMetadata meta, ByteString data) {
+        putMessage(LmdbFormat.KEY_SNAPSHOT_META, meta);
+        if (data.isEmpty()) {
+            env.meta.delete(txn, LmdbFormat.KEY_SNAPSHOT_DATA);
+        } else {
+            ByteBuffer slot = env.meta.reserve(txn, LmdbFormat.KEY_SNAPSHOT_DATA, data.size());
+            data.copyTo(slot);
+        }
+    }
+
+    private void putLogBase(long index, long term) {
+        ByteBuffer slot = env.meta.reserve(txn, LmdbFormat.KEY_LOG_BASE, LmdbFormat.LOG_BASE_SIZE);
+        slot.order(ByteOrder.BIG_ENDIAN).putLong(index).putLong(term);
+    }
+
+    private void putMessage(ByteBuffer metaKey, MessageLite message) {
+        ByteBuffer slot = env.meta.reserve(txn, metaKey, message.getSerializedSize());
+        encodeInto(message, slot);
+    }
+
+    private static void encodeInto(MessageLite message, ByteBuffer slot) {
+        try {
+            CodedOutputStream out = CodedOutputStream.newInstance(slot);
+            message.writeTo(out);
+            out.flush();
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            // The slot was reserved at exactly the message's serialized size, so this means a bug, not bad input.
+            throw new UncheckedIOException("encoding into a reserved LMDB value failed", e);
+        }
+    }
+}
