@@ -11,7 +11,7 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 
 /** Checks the quorum arithmetic against definitions written the slow, obvious way. */
-class QuorumProperties {
+class QuorumPropertiesTest {
 
     private static long bruteForceCommitted(Set<Long> voters, Map<Long, Long> acked) {
         if (voters.isEmpty()) {

@@ -30,7 +30,7 @@ import net.jqwik.api.statistics.Statistics;
  * that says what the change asked, keep what it did not touch, and survive a ConfState round trip; every refused
  * change must leave the tracker alone.
  */
-class ChangerProperties {
+class ChangerPropertiesTest {
 
     private static final long LAST_INDEX = 42;
 

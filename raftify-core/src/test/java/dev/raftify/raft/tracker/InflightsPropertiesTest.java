@@ -9,7 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-class InflightsProperties {
+class InflightsPropertiesTest {
 
     /** Random adds and frees agree with a plain queue model. */
     @Property(tries = 300)
