@@ -280,6 +280,31 @@ public final class RawNode {
         return raft.id;
     }
 
+    /** The index of the last entry in this node's log (cheap, unlike {@link #status()}). */
+    public long lastIndex() {
+        return raft.raftLog.lastIndex();
+    }
+
+    /** This node's current term. */
+    public long term() {
+        return raft.term;
+    }
+
+    /** The leader this node knows of in its current term, or 0. */
+    public long leaderId() {
+        return raft.leaderId;
+    }
+
+    /** This node's role. */
+    public StateRole role() {
+        return raft.state;
+    }
+
+    /** The commit index this node knows. */
+    public long committedIndex() {
+        return raft.raftLog.committed();
+    }
+
     // Package-private views for tests in this package.
     Raft raft() {
         return raft;

@@ -1,0 +1,971 @@
+package dev.raftify.node;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.raftify.Config;
+import dev.raftify.JoinTicket;
+import dev.raftify.LeaderTransferException;
+import dev.raftify.NodeClosedException;
+import dev.raftify.NotLeaderException;
+import dev.raftify.ProposalDroppedException;
+import dev.raftify.StateMachine;
+import dev.raftify.proto.eraftpb.ConfChangeType;
+import dev.raftify.proto.eraftpb.ConfChangeV2;
+import dev.raftify.proto.eraftpb.ConfState;
+import dev.raftify.proto.eraftpb.Entry;
+import dev.raftify.proto.eraftpb.HardState;
+import dev.raftify.proto.eraftpb.Message;
+import dev.raftify.proto.eraftpb.MessageType;
+import dev.raftify.proto.eraftpb.Snapshot;
+import dev.raftify.proto.eraftpb.SnapshotMetadata;
+import dev.raftify.proto.service.ConfChangeContext;
+import dev.raftify.proto.service.InternalCommand;
+import dev.raftify.proto.service.NodeStatus;
+import dev.raftify.proto.service.Peer;
+import dev.raftify.proto.service.PeerProgress;
+import dev.raftify.proto.service.ProgressState;
+import dev.raftify.proto.service.ReserveId;
+import dev.raftify.proto.service.Role;
+import dev.raftify.proto.service.SnapshotData;
+import dev.raftify.raft.ConfChangeCodec;
+import dev.raftify.raft.RawNode;
+import dev.raftify.raft.ReadState;
+import dev.raftify.raft.Ready;
+import dev.raftify.raft.SnapshotStatus;
+import dev.raftify.raft.StateRole;
+import dev.raftify.raft.Status;
+import dev.raftify.storage.MutableStorage;
+import dev.raftify.storage.RaftState;
+import dev.raftify.storage.SnapshotOutOfDateException;
+import dev.raftify.storage.WriteBatch;
+import dev.raftify.transport.RaftTransport;
+import dev.raftify.transport.TransportEvents;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node runtime: one Raft thread owns the {@link RawNode} and the storage writes; an apply thread feeds the
+ * state machine. Every public method may be called from any thread: it posts a task to the Raft thread's mailbox
+ * and returns a future that always completes, with a result or a typed exception, within its timeout.
+ *
+ * <p>The loop: drain the mailbox (proposals, messages, requests), tick when a tick is due, then for each Ready:
+ * send the leader's messages, persist in one storage transaction, send the rest, hand committed entries to the
+ * apply thread, and advance. Everything that arrives while the Raft thread persists lands in the next Ready:
+ * group commit.
+ */
+public final class NodeRuntime implements TransportEvents, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+
+    /** Thrown inside the runtime's threads once the node stops. */
+    static final class NodeStoppedException extends RuntimeException {
+        NodeStoppedException() {
+            super("node stopped", null, false, false);
+        }
+    }
+
+    /** The outcome of applying a membership change entry on the Raft thread. */
+    record ConfChangeOutcome(ConfState confState, PeerBook peers, RuntimeException error) {}
+
+    private final long id;
+    private final String address;
+    private final Config config;
+    private final MutableStorage storage;
+    private final RaftTransport transport;
+    private final Executor callbacks;
+    private final long startedNanos = System.nanoTime();
+
+    private final BlockingQueue<Runnable> mailbox = new LinkedBlockingQueue<>();
+    private final PendingRequests pending;
+    private final ApplyLoop applyLoop;
+    private final Thread raftThread;
+    private final Thread applyThread;
+    private final RawNode raw;
+
+    // Owned by the Raft thread.
+    private PeerBook peers;
+    private final Map<ByteString, CompletableFuture<Long>> readsAwaitingIndex = new HashMap<>();
+    private final TreeMap<Long, List<CompletableFuture<Long>>> readsAwaitingApply = new TreeMap<>();
+    private final List<TransferWait> transfers = new ArrayList<>();
+    private final Map<Long, Long> lastContactNanos = new HashMap<>();
+    private final Map<Long, Long> heartbeatSentNanos = new HashMap<>();
+    private final Map<Long, Long> rttMicros = new HashMap<>();
+    private final AtomicLong readSeq = new AtomicLong();
+    private long lastSnapshotIndex;
+    private long lastSnapshotNanos = System.nanoTime();
+    private boolean snapshotInFlight;
+    private long lastLeader;
+    private StateRole lastRole = StateRole.FOLLOWER;
+
+    // Published by the Raft thread for readers on other threads.
+    private volatile long appliedIndex;
+    private volatile NodeStatus lastStatus;
+    private volatile boolean running;
+    /** Set once the node stops taking requests; anything posted after that fails at once. */
+    private volatile boolean closed;
+    private volatile String stopReason;
+
+    private record TransferWait(long target, long deadlineNanos, CompletableFuture<Long> future) {}
+
+    /**
+     * Opens the node on {@code storage}: restores the state machine from the stored snapshot and prepares to
+     * replay committed entries after it.
+     *
+     * @param bootstrapPeers for a brand-new store: the initial members and their addresses (all voters);
+     *     empty for a node that will join a running cluster, and ignored for a store that already has members
+     * @param joinPeers for a brand-new store joining a running cluster: the members' addresses from the join
+     *     ticket (the membership itself arrives through the log)
+     */
+    public NodeRuntime(long id, String address, Config config, MutableStorage storage, StateMachine stateMachine,
+            RaftTransport transport, Map<Long, String> bootstrapPeers, Map<Long, String> joinPeers, Random random)
+            throws IOException {
+        this.id = id;
+        this.address = address;
+        this.config = config;
+        this.storage = storage;
+        this.transport = transport;
+        this.callbacks = ForkJoinPool.commonPool();
+        this.pending = new PendingRequests(callbacks);
+
+        RaftState state = storage.initialState();
+        boolean fresh = !state.isInitialized() && storage.lastIndex() == 0;
+        if (fresh && !bootstrapPeers.isEmpty()) {
+            if (!bootstrapPeers.containsKey(id)) {
+                throw new IllegalArgumentException(
+                        "the initial members " + bootstrapPeers.keySet() + " do not include this node (" + id + ")");
+            }
+            storage.write(bootstrapBatch(bootstrapPeers));
+            state = storage.initialState();
+        } else if (fresh && !joinPeers.isEmpty()) {
+            Map<Long, String> book = new TreeMap<>(joinPeers);
+            book.put(id, address);
+            storage.write(new WriteBatch(null, List.of(), null, null, book));
+        }
+        Map<Long, String> stored = new TreeMap<>(storage.peers());
+        if (!stored.containsKey(id)) {
+            stored.put(id, address);
+        }
+        this.peers = new PeerBook(stored);
+
+        Snapshot snap = storage.snapshot(0, id);
+        long snapIndex = snap.getMetadata().getIndex();
+        ConfState confState = state.confState();
+        if (snapIndex > 0) {
+            SnapshotData data = SnapshotData.parseFrom(snap.getData());
+            stateMachine.restore(data.getStateMachine().newInput());
+            lastSnapshotIndex = snapIndex;
+        }
+        this.appliedIndex = snapIndex;
+        this.raw = new RawNode(config.raftConfig(id, snapIndex), storage, random);
+        this.applyLoop = new ApplyLoop(this, stateMachine, pending, snapIndex, confState, peers);
+        this.raftThread = new Thread(this::runLoop, "raftify-node-" + id);
+        this.applyThread = new Thread(applyLoop, "raftify-apply-" + id);
+        this.raftThread.setDaemon(true);
+        this.applyThread.setDaemon(true);
+        transport.updatePeers(peers.asMap());
+        this.lastStatus = buildStatus();
+        log.info("node {}: opened at {} (term {}, commit {}, applied {}, last index {}, members {})", id, address,
+                state.hardState().getTerm(), state.hardState().getCommit(), snapIndex, storage.lastIndex(),
+                confState.getVotersList());
+    }
+
+    /**
+     * The initial members as the first entries of the log, one membership change each, committed: every initial
+     * member writes the same entries, and a node that joins later replays them to learn the whole membership and
+     * every address from the log alone.
+     */
+    static WriteBatch bootstrapBatch(Map<Long, String> members) {
+        List<Entry> entries = new ArrayList<>();
+        ConfState.Builder cs = ConfState.newBuilder();
+        long index = 0;
+        for (Map.Entry<Long, String> m : new TreeMap<>(members).entrySet()) {
+            ConfChangeV2 add = ConfChangeV2.newBuilder()
+                    .addChanges(dev.raftify.proto.eraftpb.ConfChangeSingle.newBuilder()
+                            .setChangeType(ConfChangeType.AddNode).setNodeId(m.getKey()))
+                    .setContext(ConfChangeContext.newBuilder()
+                            .addAddresses(Peer.newBuilder().setNodeId(m.getKey()).setAddress(m.getValue()))
+                            .build().toByteString())
+                    .build();
+            entries.add(ConfChangeCodec.encode(add).toBuilder().setTerm(1).setIndex(++index).build());
+            cs.addVoters(m.getKey());
+        }
+        HardState hs = HardState.newBuilder().setTerm(1).setCommit(index).build();
+        return new WriteBatch(null, entries, hs, cs.build(), members);
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public void start() {
+        running = true;
+        applyThread.start();
+        raftThread.start();
+        // A node that is the only voter needs no election timeout to start leading.
+        post(() -> {
+            ConfState cs = raw.status().confState();
+            if (cs.getVotersCount() == 1 && cs.getVoters(0) == id && cs.getVotersOutgoingCount() == 0) {
+                raw.campaign();
+            }
+        });
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    // ================================================================ API (any thread)
+
+    /** Proposes a command; completes with the state machine's result once applied here. */
+    public CompletableFuture<byte[]> propose(byte[] command) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        if (pending.size() >= config.maxPendingProposals()) {
+            f.completeExceptionally(new ProposalDroppedException(ProposalDroppedException.Reason.OVERLOADED,
+                    pending.size() + " proposals are already waiting (max-pending-proposals)"));
+            return f.thenApply(o -> (byte[]) o);
+        }
+        PendingRequests.Pending p = pending.register(f);
+        ByteString ctx = EntryContexts.of(id, p.requestId, InternalCommand.APPLICATION);
+        ByteString data = ByteString.copyFrom(command);
+        if (!post(() -> proposeNow(p, ctx, data, false))) {
+            f.completeExceptionally(closedError());
+        }
+        return withTimeout(f, config.proposalTimeout()).thenApply(o -> (byte[]) o);
+    }
+
+    private void proposeNow(PendingRequests.Pending p, ByteString ctx, ByteString data, boolean confChange) {
+        if (p.future.isDone()) {
+            return;
+        }
+        if (raw.role() != StateRole.LEADER && !config.proposalForwarding()) {
+            pending.fail(p, notLeader());
+            return;
+        }
+        try {
+            if (confChange) {
+                raw.proposeConfChange(ctx, ConfChangeV2.parseFrom(data));
+            } else {
+                raw.propose(ctx, data);
+            }
+        } catch (dev.raftify.raft.ProposalDroppedException e) {
+            pending.fail(p, translate(e));
+            return;
+        } catch (InvalidProtocolBufferException e) {
+            pending.fail(p, new IllegalArgumentException("malformed membership change", e));
+            return;
+        }
+        if (raw.role() == StateRole.LEADER) {
+            pending.recordIndex(p, raw.lastIndex());
+        }
+    }
+
+    /**
+     * Proposes a membership change with the addresses of the nodes it adds; completes with the membership once
+     * the change is applied here.
+     */
+    public CompletableFuture<ConfState> changeConfig(ConfChangeV2 change, Map<Long, String> addresses) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        for (var c : change.getChangesList()) {
+            if (c.getChangeType() != ConfChangeType.RemoveNode && !addresses.containsKey(c.getNodeId())
+                    && !peers.contains(c.getNodeId())) {
+                f.completeExceptionally(new IllegalArgumentException(
+                        "node " + c.getNodeId() + " is being added without an address"));
+                return f.thenApply(o -> (ConfState) o);
+            }
+        }
+        ConfChangeContext.Builder cctx = ConfChangeContext.newBuilder();
+        addresses.forEach((nid, addr) -> cctx.addAddresses(Peer.newBuilder().setNodeId(nid).setAddress(addr)));
+        ConfChangeV2 withAddresses = change.toBuilder().setContext(cctx.build().toByteString()).build();
+        PendingRequests.Pending p = pending.register(f);
+        ByteString ctx = EntryContexts.of(id, p.requestId, InternalCommand.APPLICATION);
+        if (!post(() -> proposeNow(p, ctx, withAddresses.toByteString(), true))) {
+            f.completeExceptionally(closedError());
+        }
+        return withTimeout(f, config.confChangeTimeout()).thenApply(o -> (ConfState) o);
+    }
+
+    /** Reserves a node id for a joining node at {@code joinerAddress} (raftify's RequestId); leader only. */
+    public CompletableFuture<JoinTicket> reserveId(String joinerAddress) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        PendingRequests.Pending p = pending.register(f);
+        boolean posted = post(() -> {
+            if (raw.role() != StateRole.LEADER) {
+                pending.fail(p, notLeader());
+                return;
+            }
+            // Reserved ids are recorded in the log and in the peer book, so no two joiners get the same one,
+            // whoever leads when they ask.
+            long newId = Math.max(peers.maxId(), maxMemberId()) + 1;
+            ReserveId r = ReserveId.newBuilder().setNodeId(newId).setAddress(joinerAddress).build();
+            proposeNow(p, EntryContexts.of(id, p.requestId, InternalCommand.RESERVE_ID), r.toByteString(), false);
+        });
+        if (!posted) {
+            f.completeExceptionally(closedError());
+        }
+        return withTimeout(f, config.confChangeTimeout()).thenCompose(o -> {
+            long reserved = (Long) o;
+            return onRaftThread(() -> new JoinTicket(reserved, id, address, peers.asMap()));
+        });
+    }
+
+    private long maxMemberId() {
+        ConfState cs = raw.status().confState();
+        long max = 0;
+        for (long v : cs.getVotersList()) {
+            max = Math.max(max, v);
+        }
+        for (long v : cs.getLearnersList()) {
+            max = Math.max(max, v);
+        }
+        for (long v : cs.getVotersOutgoingList()) {
+            max = Math.max(max, v);
+        }
+        return max;
+    }
+
+    /**
+     * A linearizable read barrier (ReadIndex): completes with the read index once this node's state machine has
+     * applied it, so a read of the state machine then reflects every write committed before this call.
+     */
+    public CompletableFuture<Long> readIndex() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        ByteString ctx = ByteString.copyFromUtf8(id + ":" + readSeq.incrementAndGet());
+        boolean posted = post(() -> {
+            if (raw.role() != StateRole.LEADER && !config.proposalForwarding()) {
+                fail(f, notLeader());
+                return;
+            }
+            try {
+                raw.readIndex(ctx);
+            } catch (dev.raftify.raft.ProposalDroppedException e) {
+                fail(f, translate(e));
+                return;
+            }
+            readsAwaitingIndex.put(ctx, f);
+        });
+        if (!posted) {
+            f.completeExceptionally(closedError());
+        }
+        CompletableFuture<Long> timed = withTimeout(f, config.proposalTimeout());
+        // A request dropped by a leader that stepped down leaves no trace but its timeout: forget it then.
+        timed.whenComplete((v, e) -> post(() -> readsAwaitingIndex.remove(ctx)));
+        return timed;
+    }
+
+    /** Hands leadership to {@code target}; completes with its id once it leads. */
+    public CompletableFuture<Long> transferLeader(long target) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        boolean posted = post(() -> {
+            ConfState cs = raw.status().confState();
+            if (!cs.getVotersList().contains(target)) {
+                fail(f, new IllegalArgumentException("node " + target + " is not a voter"));
+                return;
+            }
+            if (raw.leaderId() == target) {
+                complete(f, target);
+                return;
+            }
+            if (raw.leaderId() == 0) {
+                fail(f, new NotLeaderException(0, null, "no leader known to transfer leadership from"));
+                return;
+            }
+            raw.transferLeader(target);
+            long deadline = System.nanoTime() + config.electionTimeout().multipliedBy(2).toNanos();
+            transfers.add(new TransferWait(target, deadline, f));
+        });
+        if (!posted) {
+            f.completeExceptionally(closedError());
+        }
+        return f;
+    }
+
+    /** Takes a snapshot at the applied index now and compacts the log it covers. */
+    public CompletableFuture<SnapshotMetadata> makeSnapshot() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!post(() -> requestSnapshot(done))) {
+            done.completeExceptionally(closedError());
+        }
+        return withTimeout(done, config.confChangeTimeout())
+                .thenCompose(v -> onRaftThread(() -> storage.snapshot(0, id).getMetadata()));
+    }
+
+    /** The node's status; on the leader with every member's replication progress. */
+    public CompletableFuture<NodeStatus> status() {
+        return onRaftThread(this::buildStatus);
+    }
+
+    /** The last status the Raft thread published (never blocks; at most a loop iteration old). */
+    public NodeStatus lastStatus() {
+        return lastStatus;
+    }
+
+    public long appliedIndex() {
+        return appliedIndex;
+    }
+
+    /** Every member and reserved node with its address. */
+    public Map<Long, String> peers() {
+        return peers.asMap();
+    }
+
+    /** Delivers messages received from peers. */
+    public void receive(List<Message> messages) {
+        post(() -> {
+            long now = System.nanoTime();
+            for (Message m : messages) {
+                stepRemote(m, now);
+            }
+        });
+    }
+
+    private void stepRemote(Message m, long now) {
+        if (m.getTo() != id) {
+            log.warn("node {}: dropped {} addressed to node {}", id, m.getMsgType(), m.getTo());
+            return;
+        }
+        lastContactNanos.put(m.getFrom(), now);
+        if (m.getMsgType() == MessageType.MsgHeartbeatResponse) {
+            Long sent = heartbeatSentNanos.remove(m.getFrom());
+            if (sent != null) {
+                rttMicros.put(m.getFrom(), (now - sent) / 1000);
+            }
+        }
+        try {
+            raw.step(m);
+        } catch (dev.raftify.raft.ProposalDroppedException e) {
+            // A forwarded proposal this leader cannot take; its proposer times out or retries.
+            log.debug("node {}: dropped forwarded proposal from {}: {}", id, m.getFrom(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            log.debug("node {}: refused {} from {}: {}", id, m.getMsgType(), m.getFrom(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void reportUnreachable(long peer) {
+        post(() -> raw.reportUnreachable(peer));
+    }
+
+    @Override
+    public void reportSnapshot(long peer, boolean success) {
+        post(() -> raw.reportSnapshot(peer, success ? SnapshotStatus.FINISH : SnapshotStatus.FAILURE));
+    }
+
+    /** Runs {@code task} on the Raft thread; the future fails with NodeClosedException if the node stops. */
+    <T> CompletableFuture<T> onRaftThread(Supplier<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        boolean posted = post(() -> {
+            try {
+                f.complete(task.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        if (!posted) {
+            f.completeExceptionally(closedError());
+        }
+        return withTimeout(f, config.proposalTimeout());
+    }
+
+    private boolean post(Runnable r) {
+        if (closed) {
+            return false;
+        }
+        mailbox.add(r);
+        return true;
+    }
+
+    private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f, Duration timeout) {
+        return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private <T> void complete(CompletableFuture<T> f, T value) {
+        callbacks.execute(() -> f.complete(value));
+    }
+
+    private void fail(CompletableFuture<?> f, Throwable t) {
+        callbacks.execute(() -> f.completeExceptionally(t));
+    }
+
+    private NodeClosedException closedError() {
+        return new NodeClosedException("node " + id + " is closed" + (stopReason == null ? "" : ": " + stopReason));
+    }
+
+    private NotLeaderException notLeader() {
+        long leader = raw.leaderId();
+        String addr = leader == 0 ? null : peers.address(leader);
+        return new NotLeaderException(leader, addr, leader == 0
+                ? "node " + id + " is not the leader and no leader is known"
+                : "node " + id + " is not the leader; the leader is node " + leader + " at " + addr);
+    }
+
+    private RuntimeException translate(dev.raftify.raft.ProposalDroppedException e) {
+        ProposalDroppedException.Reason r = switch (e.reason()) {
+            case NO_LEADER -> ProposalDroppedException.Reason.NO_LEADER;
+            case NOT_LEADER -> null;
+            case LEADER_TRANSFER_IN_PROGRESS -> ProposalDroppedException.Reason.LEADER_TRANSFER_IN_PROGRESS;
+            case UNCOMMITTED_SIZE_EXCEEDED -> ProposalDroppedException.Reason.OVERLOADED;
+            case CONF_CHANGE_PENDING -> ProposalDroppedException.Reason.CONF_CHANGE_IN_PROGRESS;
+            case INVALID_CONF_CHANGE -> ProposalDroppedException.Reason.INVALID_CONF_CHANGE;
+            case NOT_A_MEMBER -> ProposalDroppedException.Reason.NOT_A_MEMBER;
+            case EMPTY -> ProposalDroppedException.Reason.INVALID_CONF_CHANGE;
+        };
+        if (r == null) {
+            return notLeader();
+        }
+        return new ProposalDroppedException(r, e.getMessage());
+    }
+
+    // ================================================================ the Raft thread
+
+    private void runLoop() {
+        long tickNanos = config.tickInterval().toNanos();
+        long nextTick = System.nanoTime() + tickNanos;
+        List<Runnable> batch = new ArrayList<>();
+        try {
+            while (running) {
+                long wait = nextTick - System.nanoTime();
+                Runnable first = wait > 0 ? mailbox.poll(wait, TimeUnit.NANOSECONDS) : mailbox.poll();
+                if (first != null) {
+                    batch.add(first);
+                    mailbox.drainTo(batch, 4096);
+                    for (Runnable r : batch) {
+                        runTask(r);
+                    }
+                    batch.clear();
+                }
+                long now = System.nanoTime();
+                if (now >= nextTick) {
+                    raw.tick();
+                    // If the loop fell behind (a long fsync, a GC pause), do not fire a burst of ticks.
+                    nextTick = Math.max(nextTick + tickNanos, now);
+                    onTick(now);
+                }
+                processReadies();
+                checkRoleChange();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (NodeStoppedException e) {
+            // fatal() already said why
+        } catch (RuntimeException | Error e) {
+            fatal("raft loop failed", e);
+        } finally {
+            running = false;
+            closed = true;
+            shutdownPending();
+        }
+    }
+
+    private void runTask(Runnable r) {
+        try {
+            r.run();
+        } catch (NodeStoppedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // One request's failure never ends the node.
+            log.warn("node {}: a request failed on the raft thread: {}", id, e.toString(), e);
+        }
+    }
+
+    private void onTick(long now) {
+        if (!transfers.isEmpty()) {
+            Iterator<TransferWait> it = transfers.iterator();
+            while (it.hasNext()) {
+                TransferWait t = it.next();
+                if (t.future.isDone()) {
+                    it.remove();
+                } else if (raw.leaderId() == t.target) {
+                    complete(t.future, t.target);
+                    it.remove();
+                } else if (now >= t.deadlineNanos) {
+                    fail(t.future, new LeaderTransferException("node " + t.target + " did not become leader within "
+                            + config.electionTimeout().multipliedBy(2).toMillis() + " ms (leader is now "
+                            + raw.leaderId() + ")"));
+                    it.remove();
+                }
+            }
+        }
+        Duration timeInterval = config.snapshotTimeInterval();
+        if (!timeInterval.isZero() && now - lastSnapshotNanos >= timeInterval.toNanos()
+                && appliedIndex > lastSnapshotIndex) {
+            requestSnapshot(null);
+        }
+        lastStatus = buildStatus();
+    }
+
+    private void processReadies() {
+        while (raw.hasReady()) {
+            Ready rd = raw.ready();
+            if (!rd.messages().isEmpty()) {
+                noteHeartbeats(rd.messages());
+                transport.send(rd.messages());
+            }
+            persist(rd);
+            if (!rd.persistedMessages().isEmpty()) {
+                transport.send(rd.persistedMessages());
+            }
+            if (rd.snapshot() != null) {
+                applyLoop.submit(new ApplyLoop.Restore(rd.snapshot()));
+            }
+            if (!rd.committedEntries().isEmpty()) {
+                applyLoop.submit(new ApplyLoop.Entries(rd.committedEntries()));
+            }
+            for (ReadState rs : rd.readStates()) {
+                CompletableFuture<Long> f = readsAwaitingIndex.remove(rs.requestCtx());
+                if (f != null && !f.isDone()) {
+                    if (rs.index() <= appliedIndex) {
+                        complete(f, rs.index());
+                    } else {
+                        readsAwaitingApply.computeIfAbsent(rs.index(), k -> new ArrayList<>()).add(f);
+                    }
+                }
+            }
+            raw.advanceAppend(rd);
+        }
+    }
+
+    private void noteHeartbeats(List<Message> msgs) {
+        long now = System.nanoTime();
+        for (Message m : msgs) {
+            if (m.getMsgType() == MessageType.MsgHeartbeat) {
+                heartbeatSentNanos.putIfAbsent(m.getTo(), now);
+            }
+        }
+    }
+
+    private void persist(Ready rd) {
+        Snapshot snap = rd.snapshot();
+        Map<Long, String> newPeers = null;
+        ConfState cs = null;
+        if (snap != null) {
+            cs = snap.getMetadata().getConfState();
+            try {
+                PeerBook book = PeerBook.of(SnapshotData.parseFrom(snap.getData()).getPeersList());
+                if (!book.contains(id)) {
+                    book = book.with(id, address);
+                }
+                peers = book;
+                newPeers = book.asMap();
+                transport.updatePeers(newPeers);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("snapshot at " + snap.getMetadata().getIndex() + " is malformed", e);
+            }
+        }
+        if (snap == null && rd.entries().isEmpty() && rd.hardState() == null) {
+            return;
+        }
+        try {
+            storage.write(new WriteBatch(snap, rd.entries(), rd.hardState(), cs, newPeers));
+        } catch (RuntimeException e) {
+            // Nothing after this may be acknowledged: a node that cannot persist must stop.
+            fatal("storage write failed", e);
+        }
+    }
+
+    private void checkRoleChange() {
+        long leader = raw.leaderId();
+        StateRole role = raw.role();
+        if (leader != lastLeader || role != lastRole) {
+            log.info("node {}: {} -> {} at term {} (leader {})", id, lastRole, role, raw.term(),
+                    leader == 0 ? "unknown" : leader);
+            lastLeader = leader;
+            lastRole = role;
+            lastStatus = buildStatus();
+        }
+    }
+
+    /** The apply thread applied everything up to {@code index}. */
+    void onApplied(long index) {
+        post(() -> {
+            if (index <= appliedIndex) {
+                return;
+            }
+            raw.advanceApply(index);
+            appliedIndex = index;
+            while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.firstKey() <= index) {
+                for (CompletableFuture<Long> f : readsAwaitingApply.pollFirstEntry().getValue()) {
+                    complete(f, f.isDone() ? 0L : readIndexOf(f, index));
+                }
+            }
+            if (config.snapshotInterval() > 0 && index - lastSnapshotIndex >= config.snapshotInterval()) {
+                requestSnapshot(null);
+            }
+        });
+    }
+
+    private static long readIndexOf(CompletableFuture<Long> f, long applied) {
+        return applied;
+    }
+
+    private void requestSnapshot(CompletableFuture<Void> done) {
+        if (snapshotInFlight) {
+            if (done != null) {
+                // One is being taken right now; take another after it so the caller's covers everything applied.
+                applyLoop.submit(new ApplyLoop.TakeSnapshot(done));
+            }
+            return;
+        }
+        snapshotInFlight = true;
+        CompletableFuture<Void> taken = new CompletableFuture<>();
+        taken.whenComplete((v, e) -> post(() -> snapshotInFlight = false));
+        if (done != null) {
+            taken.whenComplete((v, e) -> {
+                if (e != null) {
+                    done.completeExceptionally(e);
+                } else {
+                    done.complete(null);
+                }
+            });
+        }
+        applyLoop.submit(new ApplyLoop.TakeSnapshot(taken));
+    }
+
+    /** On the Raft thread: stores a snapshot taken by the apply thread and compacts the log it covers. */
+    void storeSnapshot(long index, ConfState cs, ByteString data) {
+        if (index <= lastSnapshotIndex) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            Snapshot s = storage.createSnapshot(index, cs, data);
+            lastSnapshotIndex = index;
+            lastSnapshotNanos = System.nanoTime();
+            log.info("node {}: snapshot at index {} (term {}, {} bytes) took {} ms; log compacted", id, index,
+                    s.getMetadata().getTerm(), data.size(), (lastSnapshotNanos - start) / 1_000_000);
+        } catch (SnapshotOutOfDateException e) {
+            // A newer snapshot (from the leader) is already stored.
+            lastSnapshotIndex = Math.max(lastSnapshotIndex, storage.snapshot(0, id).getMetadata().getIndex());
+        }
+    }
+
+    /** On the Raft thread: applies a committed membership change and persists it with the peer addresses. */
+    ConfChangeOutcome applyConfChangeEntry(Entry e) {
+        ConfChangeV2 cc = ConfChangeCodec.decode(e);
+        ConfState cs;
+        try {
+            cs = raw.applyConfChange(cc);
+        } catch (RuntimeException ex) {
+            // A change that cannot apply (the core's validation) applies nowhere: every node refuses it alike.
+            log.warn("node {}: membership change at index {} refused: {}", id, e.getIndex(), ex.getMessage());
+            return new ConfChangeOutcome(null, peers, new ProposalDroppedException(
+                    ProposalDroppedException.Reason.INVALID_CONF_CHANGE, ex.getMessage()));
+        }
+        PeerBook book = peers;
+        if (!cc.getContext().isEmpty()) {
+            try {
+                for (Peer p : ConfChangeContext.parseFrom(cc.getContext()).getAddressesList()) {
+                    book = book.with(p.getNodeId(), p.getAddress());
+                }
+            } catch (InvalidProtocolBufferException ex) {
+                log.warn("node {}: membership change at index {} carries malformed addresses", id, e.getIndex());
+            }
+        }
+        for (var c : cc.getChangesList()) {
+            if (c.getChangeType() == ConfChangeType.RemoveNode && !isMember(cs, c.getNodeId())) {
+                book = book.without(c.getNodeId());
+            }
+        }
+        peers = book;
+        storage.write(new WriteBatch(null, List.of(), null, cs, book.asMap()));
+        transport.updatePeers(book.asMap());
+        log.info("node {}: membership is now voters={} learners={}{} (index {})", id, cs.getVotersList(),
+                cs.getLearnersList(), cs.getVotersOutgoingCount() > 0 ? " outgoing=" + cs.getVotersOutgoingList() : "",
+                e.getIndex());
+        if (!isMember(cs, id)) {
+            log.info("node {}: removed from the cluster", id);
+        }
+        return new ConfChangeOutcome(cs, book, null);
+    }
+
+    private static boolean isMember(ConfState cs, long nodeId) {
+        return cs.getVotersList().contains(nodeId) || cs.getLearnersList().contains(nodeId)
+                || cs.getVotersOutgoingList().contains(nodeId);
+    }
+
+    /** On the Raft thread: records an id reservation in the peer book. */
+    PeerBook applyReservation(ReserveId r) {
+        PeerBook book = peers.with(r.getNodeId(), r.getAddress());
+        if (book != peers) {
+            peers = book;
+            storage.write(new WriteBatch(null, List.of(), null, null, book.asMap()));
+            transport.updatePeers(book.asMap());
+            log.info("node {}: reserved id {} for {}", id, r.getNodeId(), r.getAddress());
+        }
+        return book;
+    }
+
+    private NodeStatus buildStatus() {
+        Status s = raw.status();
+        long now = System.nanoTime();
+        NodeStatus.Builder b = NodeStatus.newBuilder()
+                .setNodeId(id)
+                .setAddress(address)
+                .setClusterId(config.clusterId())
+                .setRole(role(s.softState().role()))
+                .setTerm(s.hardState().getTerm())
+                .setLeaderId(s.softState().leaderId())
+                .setCommitIndex(s.hardState().getCommit())
+                .setAppliedIndex(appliedIndex)
+                .setFirstIndex(s.firstIndex())
+                .setLastIndex(s.lastIndex())
+                .setSnapshotIndex(lastSnapshotIndex)
+                .setConfState(s.confState())
+                .addAllPeers(peers.toPeers())
+                .setUptimeMillis((now - startedNanos) / 1_000_000)
+                .setVersion(version());
+        for (Map.Entry<Long, Status.PeerProgress> e : s.progress().entrySet()) {
+            Status.PeerProgress p = e.getValue();
+            Long contact = lastContactNanos.get(e.getKey());
+            Long rtt = rttMicros.get(e.getKey());
+            b.addProgress(PeerProgress.newBuilder()
+                    .setNodeId(e.getKey())
+                    .setAddress(peers.address(e.getKey()) == null ? "" : peers.address(e.getKey()))
+                    .setMatchIndex(p.matchIndex())
+                    .setNextIndex(p.nextIndex())
+                    .setState(ProgressState.valueOf(p.state()))
+                    .setInflight(p.inflight())
+                    .setIsLearner(p.isLearner())
+                    .setRecentActive(p.recentActive())
+                    .setLastContactMillis(e.getKey() == id ? 0 : contact == null ? -1 : (now - contact) / 1_000_000)
+                    .setRttMicros(rtt == null ? -1 : rtt));
+        }
+        return b.build();
+    }
+
+    private static Role role(StateRole r) {
+        return switch (r) {
+            case FOLLOWER -> Role.FOLLOWER;
+            case PRE_CANDIDATE -> Role.PRE_CANDIDATE;
+            case CANDIDATE -> Role.CANDIDATE;
+            case LEADER -> Role.LEADER;
+        };
+    }
+
+    static String version() {
+        String v = NodeRuntime.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
+    /** Something went wrong that this node cannot survive safely: stop it, and fail everything pending. */
+    void fatal(String what, Throwable cause) {
+        if (stopReason == null) {
+            stopReason = what + ": " + cause;
+            log.error("node {}: {}; the node stops", id, what, cause);
+        }
+        running = false;
+        throw new NodeStoppedException();
+    }
+
+    private void shutdownPending() {
+        String why = "node " + id + " is closed" + (stopReason == null ? "" : ": " + stopReason);
+        log.debug("node {}: failing {} pending requests: {}", id, pending.size(), why);
+        pending.failAll(why);
+        for (CompletableFuture<Long> f : readsAwaitingIndex.values()) {
+            fail(f, new NodeClosedException(why));
+        }
+        for (List<CompletableFuture<Long>> l : readsAwaitingApply.values()) {
+            for (CompletableFuture<Long> f : l) {
+                fail(f, new NodeClosedException(why));
+            }
+        }
+        for (TransferWait t : transfers) {
+            fail(t.future, new NodeClosedException(why));
+        }
+        Runnable r;
+        while ((r = mailbox.poll()) != null) {
+            // Tasks still queued belong to requests whose futures were failed above or time out on their own.
+        }
+        applyLoop.submit(new ApplyLoop.Stop());
+    }
+
+    /**
+     * Stops the node: a leader first tries to hand leadership to an up-to-date voter (bounded by an election
+     * timeout) so the cluster does not wait out an election; then both threads stop and every pending request
+     * fails with NodeClosedException. Does not close the storage or the transport (their owner does).
+     */
+    @Override
+    public void close() {
+        if (!running) {
+            closed = true;
+            joinThreads();
+            return;
+        }
+        try {
+            handOverLeadership();
+        } catch (RuntimeException e) {
+            log.debug("node {}: leadership hand-over on close failed: {}", id, e.toString());
+        }
+        closed = true;
+        running = false;
+        mailbox.add(() -> {});
+        joinThreads();
+        log.info("node {}: closed", id);
+    }
+
+    private void handOverLeadership() {
+        NodeStatus s = status().orTimeout(1, TimeUnit.SECONDS).join();
+        if (s.getRole() != Role.LEADER) {
+            return;
+        }
+        long best = 0;
+        long bestMatch = -1;
+        for (PeerProgress p : s.getProgressList()) {
+            if (p.getNodeId() != id && !p.getIsLearner() && s.getConfState().getVotersList().contains(p.getNodeId())
+                    && p.getMatchIndex() > bestMatch && p.getRecentActive()) {
+                best = p.getNodeId();
+                bestMatch = p.getMatchIndex();
+            }
+        }
+        if (best == 0) {
+            return;
+        }
+        try {
+            transferLeader(best).get(config.electionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            log.info("node {}: handed leadership to node {} before closing", id, best);
+        } catch (Exception e) {
+            log.info("node {}: could not hand leadership to node {} before closing: {}", id, best, e.toString());
+        }
+    }
+
+    private void joinThreads() {
+        try {
+            raftThread.join(10_000);
+            applyThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    static HardState emptyHardState() {
+        return HardState.getDefaultInstance();
+    }
+}

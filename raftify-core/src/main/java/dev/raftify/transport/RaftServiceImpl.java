@@ -1,0 +1,313 @@
+package dev.raftify.transport;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.raftify.ApplyException;
+import dev.raftify.LeaderTransferException;
+import dev.raftify.NodeClosedException;
+import dev.raftify.NotLeaderException;
+import dev.raftify.ProposalDroppedException;
+import dev.raftify.node.NodeRuntime;
+import dev.raftify.proto.eraftpb.ConfChangeV2;
+import dev.raftify.proto.eraftpb.Message;
+import dev.raftify.proto.service.ChangeConfigArgs;
+import dev.raftify.proto.service.ChangeConfigResponse;
+import dev.raftify.proto.service.CreateSnapshotArgs;
+import dev.raftify.proto.service.CreateSnapshotResponse;
+import dev.raftify.proto.service.DebugNodeArgs;
+import dev.raftify.proto.service.DebugNodeResponse;
+import dev.raftify.proto.service.Error;
+import dev.raftify.proto.service.GetPeersArgs;
+import dev.raftify.proto.service.GetPeersResponse;
+import dev.raftify.proto.service.GetStatusArgs;
+import dev.raftify.proto.service.InstallSnapshotResponse;
+import dev.raftify.proto.service.JoinTicket;
+import dev.raftify.proto.service.LeaveJointArgs;
+import dev.raftify.proto.service.MessageBatch;
+import dev.raftify.proto.service.NodeStatus;
+import dev.raftify.proto.service.Peer;
+import dev.raftify.proto.service.ProposeArgs;
+import dev.raftify.proto.service.ProposeResponse;
+import dev.raftify.proto.service.RaftServiceGrpc;
+import dev.raftify.proto.service.ReadIndexArgs;
+import dev.raftify.proto.service.ReadIndexResponse;
+import dev.raftify.proto.service.RequestIdArgs;
+import dev.raftify.proto.service.RequestIdResponse;
+import dev.raftify.proto.service.SendMessageResponse;
+import dev.raftify.proto.service.SendMessagesResponse;
+import dev.raftify.proto.service.SnapshotChunk;
+import dev.raftify.proto.service.TransferLeaderArgs;
+import dev.raftify.proto.service.TransferLeaderResponse;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Serves the RaftService for one node: peer traffic, client operations and inspection. */
+public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
+    private static final Logger log = LoggerFactory.getLogger(RaftServiceImpl.class);
+
+    private final NodeRuntime node;
+    private final long maxSnapshotBytes;
+
+    public RaftServiceImpl(NodeRuntime node, long maxSnapshotBytes) {
+        this.node = node;
+        this.maxSnapshotBytes = maxSnapshotBytes;
+    }
+
+    // ---------------------------------------------------------------- membership
+
+    @Override
+    public void requestId(RequestIdArgs req, StreamObserver<RequestIdResponse> out) {
+        if (req.getRaftAddress().isBlank()) {
+            reply(out, RequestIdResponse.newBuilder().setError(invalid("raft_address is required")).build());
+            return;
+        }
+        respond(out, node.reserveId(req.getRaftAddress()), t -> {
+            JoinTicket.Builder b = JoinTicket.newBuilder().setReservedId(t.reservedId()).setLeaderId(t.leaderId())
+                    .setLeaderAddress(t.leaderAddress());
+            t.peers().forEach((id, addr) -> b.addPeers(Peer.newBuilder().setNodeId(id).setAddress(addr)));
+            return RequestIdResponse.newBuilder().setTicket(b).build();
+        }, e -> RequestIdResponse.newBuilder().setError(e).build());
+    }
+
+    @Override
+    public void changeConfig(ChangeConfigArgs req, StreamObserver<ChangeConfigResponse> out) {
+        Map<Long, String> addresses = new HashMap<>();
+        for (Peer p : req.getAddressesList()) {
+            addresses.put(p.getNodeId(), p.getAddress());
+        }
+        respond(out, node.changeConfig(req.getConfChange(), addresses),
+                cs -> ChangeConfigResponse.newBuilder().setConfState(cs).build(),
+                e -> ChangeConfigResponse.newBuilder().setError(e).build());
+    }
+
+    @Override
+    public void leaveJoint(LeaveJointArgs req, StreamObserver<ChangeConfigResponse> out) {
+        respond(out, node.changeConfig(ConfChangeV2.getDefaultInstance(), Map.of()),
+                cs -> ChangeConfigResponse.newBuilder().setConfState(cs).build(),
+                e -> ChangeConfigResponse.newBuilder().setError(e).build());
+    }
+
+    @Override
+    public void getPeers(GetPeersArgs req, StreamObserver<GetPeersResponse> out) {
+        GetPeersResponse.Builder b = GetPeersResponse.newBuilder().setLeaderId(node.lastStatus().getLeaderId());
+        node.peers().forEach((id, addr) -> b.addPeers(Peer.newBuilder().setNodeId(id).setAddress(addr)));
+        reply(out, b.build());
+    }
+
+    // ---------------------------------------------------------------- client operations
+
+    @Override
+    public void propose(ProposeArgs req, StreamObserver<ProposeResponse> out) {
+        respond(out, node.propose(req.getData().toByteArray()),
+                r -> ProposeResponse.newBuilder().setData(ByteString.copyFrom(r)).build(),
+                e -> ProposeResponse.newBuilder().setError(e).build());
+    }
+
+    @Override
+    public void readIndex(ReadIndexArgs req, StreamObserver<ReadIndexResponse> out) {
+        respond(out, node.readIndex(), i -> ReadIndexResponse.newBuilder().setReadIndex(i).build(),
+                e -> ReadIndexResponse.newBuilder().setError(e).build());
+    }
+
+    @Override
+    public void transferLeader(TransferLeaderArgs req, StreamObserver<TransferLeaderResponse> out) {
+        respond(out, node.transferLeader(req.getTargetId()),
+                id -> TransferLeaderResponse.newBuilder().setLeaderId(id).build(),
+                e -> TransferLeaderResponse.newBuilder().setError(e).build());
+    }
+
+    @Override
+    public void createSnapshot(CreateSnapshotArgs req, StreamObserver<CreateSnapshotResponse> out) {
+        respond(out, node.makeSnapshot(), m -> CreateSnapshotResponse.newBuilder().setMetadata(m).build(),
+                e -> CreateSnapshotResponse.newBuilder().setError(e).build());
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    @Override
+    public void debugNode(DebugNodeArgs req, StreamObserver<DebugNodeResponse> out) {
+        node.status().whenComplete((s, err) -> {
+            if (err != null) {
+                out.onError(Status.UNAVAILABLE.withDescription(unwrap(err).getMessage()).asRuntimeException());
+                return;
+            }
+            reply(out, DebugNodeResponse.newBuilder().setResultJson(toJson(s)).build());
+        });
+    }
+
+    /** The node's status as JSON, as {@code DebugNode} and {@code RaftNode.inspect()} give it. */
+    public static String toJson(NodeStatus s) {
+        try {
+            return JsonFormat.printer().includingDefaultValueFields().print(s);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("status cannot be printed as JSON", e);
+        }
+    }
+
+    @Override
+    public void getStatus(GetStatusArgs req, StreamObserver<NodeStatus> out) {
+        node.status().whenComplete((s, err) -> {
+            if (err != null) {
+                out.onError(Status.UNAVAILABLE.withDescription(unwrap(err).getMessage()).asRuntimeException());
+            } else {
+                reply(out, s);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- peer traffic
+
+    @Override
+    public void sendMessage(Message m, StreamObserver<SendMessageResponse> out) {
+        node.receive(List.of(m));
+        reply(out, SendMessageResponse.getDefaultInstance());
+    }
+
+    @Override
+    public StreamObserver<MessageBatch> sendMessages(StreamObserver<SendMessagesResponse> out) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(MessageBatch batch) {
+                for (Message m : batch.getMessagesList()) {
+                    if (m.getFrom() != batch.getSenderId()) {
+                        out.onError(Status.INVALID_ARGUMENT.withDescription("message from node " + m.getFrom()
+                                + " in a batch sent by node " + batch.getSenderId()).asRuntimeException());
+                        return;
+                    }
+                }
+                node.receive(batch.getMessagesList());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                // The peer went away; it reconnects on its own.
+            }
+
+            @Override
+            public void onCompleted() {
+                out.onNext(SendMessagesResponse.getDefaultInstance());
+                out.onCompleted();
+            }
+        };
+    }
+
+    @Override
+    public StreamObserver<SnapshotChunk> installSnapshot(StreamObserver<InstallSnapshotResponse> out) {
+        return new StreamObserver<>() {
+            private Message header;
+            private ByteString data = ByteString.EMPTY;
+            private boolean failed;
+
+            @Override
+            public void onNext(SnapshotChunk chunk) {
+                if (failed) {
+                    return;
+                }
+                if (header == null) {
+                    if (!chunk.hasMessage()) {
+                        fail(Status.INVALID_ARGUMENT.withDescription("the first snapshot chunk carries no message"));
+                        return;
+                    }
+                    header = chunk.getMessage();
+                }
+                if (data.size() + (long) chunk.getData().size() > maxSnapshotBytes) {
+                    fail(Status.RESOURCE_EXHAUSTED.withDescription("snapshot larger than " + maxSnapshotBytes
+                            + " bytes"));
+                    return;
+                }
+                // A rope: chunks are linked, not copied.
+                data = data.concat(chunk.getData());
+            }
+
+            private void fail(Status s) {
+                failed = true;
+                out.onError(s.asRuntimeException());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                log.debug("node {}: snapshot transfer aborted: {}", node.id(), t.toString());
+            }
+
+            @Override
+            public void onCompleted() {
+                if (failed) {
+                    return;
+                }
+                if (header == null) {
+                    fail(Status.INVALID_ARGUMENT.withDescription("empty snapshot stream"));
+                    return;
+                }
+                Message full = header.toBuilder()
+                        .setSnapshot(header.getSnapshot().toBuilder().setData(data)).build();
+                node.receive(List.of(full));
+                out.onNext(InstallSnapshotResponse.getDefaultInstance());
+                out.onCompleted();
+            }
+
+        };
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static <T, R> void respond(StreamObserver<R> out, CompletableFuture<T> f, Function<T, R> ok,
+            Function<Error, R> err) {
+        f.whenComplete((v, e) -> {
+            try {
+                reply(out, e == null ? ok.apply(v) : err.apply(toError(unwrap(e))));
+            } catch (RuntimeException ex) {
+                out.onError(Status.INTERNAL.withDescription(ex.toString()).asRuntimeException());
+            }
+        });
+    }
+
+    private static <R> void reply(StreamObserver<R> out, R value) {
+        out.onNext(value);
+        out.onCompleted();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    private static Error invalid(String message) {
+        return Error.newBuilder().setCode(Error.Code.INVALID_ARGUMENT).setMessage(message).build();
+    }
+
+    /** Maps an operation's exception to the protocol's error. */
+    static Error toError(Throwable t) {
+        Error.Builder b = Error.newBuilder().setMessage(t.getMessage() == null ? t.toString() : t.getMessage());
+        if (t instanceof NotLeaderException nl) {
+            b.setCode(Error.Code.NOT_LEADER).setLeaderId(nl.leaderId());
+            if (nl.leaderAddress() != null) {
+                b.setLeaderAddress(nl.leaderAddress());
+            }
+        } else if (t instanceof ProposalDroppedException pd) {
+            b.setCode(pd.reason() == ProposalDroppedException.Reason.CONF_CHANGE_IN_PROGRESS
+                    ? Error.Code.CONF_CHANGE_IN_PROGRESS : Error.Code.PROPOSAL_DROPPED);
+        } else if (t instanceof TimeoutException) {
+            b.setCode(Error.Code.TIMEOUT).setMessage("timed out waiting for the outcome");
+        } else if (t instanceof NodeClosedException) {
+            b.setCode(Error.Code.NODE_CLOSED);
+        } else if (t instanceof IllegalArgumentException) {
+            b.setCode(Error.Code.INVALID_ARGUMENT);
+        } else if (t instanceof ApplyException) {
+            b.setCode(Error.Code.APPLY_FAILED);
+        } else if (t instanceof LeaderTransferException) {
+            b.setCode(Error.Code.LEADER_TRANSFER_FAILED);
+        } else {
+            b.setCode(Error.Code.UNKNOWN);
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.raftify.transport;
+
+import dev.raftify.proto.eraftpb.Message;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Carries Raft messages to peers. Implementations never block the caller (the Raft thread): they queue, batch
+ * and send in the background, and drop what cannot be delivered (Raft tolerates loss), reporting it.
+ */
+public interface RaftTransport extends AutoCloseable {
+
+    /** Sends each message to its {@code to} peer. Messages to one peer arrive in order, or not at all. */
+    void send(List<Message> messages);
+
+    /** The current address of every peer; messages to unknown peers are dropped and reported unreachable. */
+    void updatePeers(Map<Long, String> peers);
+
+    @Override
+    void close();
+}
