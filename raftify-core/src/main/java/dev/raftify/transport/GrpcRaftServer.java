@@ -57,8 +57,11 @@ public final class GrpcRaftServer implements AutoCloseable {
     public void close() {
         server.shutdown();
         try {
-            if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+            // Peers' message streams never end on their own; unary calls were already answered when the node
+            // failed its pending requests. A short grace period is enough.
+            if (!server.awaitTermination(200, TimeUnit.MILLISECONDS)) {
                 server.shutdownNow();
+                server.awaitTermination(2, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             server.shutdownNow();
