@@ -1,5 +1,6 @@
 package dev.raftify;
 
+import dev.raftify.metrics.RaftMetrics;
 import dev.raftify.node.NodeRuntime;
 import dev.raftify.proto.eraftpb.ConfChangeSingle;
 import dev.raftify.proto.eraftpb.ConfChangeType;
@@ -90,7 +91,7 @@ public final class Raft implements AutoCloseable {
             this.transport = new GrpcPeerTransport(b.nodeId, config, events);
             Map<Long, String> bootstrap = new HashMap<>(b.initialMembers);
             this.runtime = new NodeRuntime(b.nodeId, b.raftAddress, config, storage, b.stateMachine, transport,
-                    bootstrap, b.joinTicket == null ? Map.of() : b.joinTicket.peers(), b.random);
+                    bootstrap, b.joinTicket == null ? Map.of() : b.joinTicket.peers(), b.random, b.metrics);
             ref.set(runtime);
             this.server = new GrpcRaftServer(b.raftAddress, config,
                     new RaftServiceImpl(runtime, Integer.MAX_VALUE - 8));
@@ -235,6 +236,7 @@ public final class Raft implements AutoCloseable {
         private Map<Long, String> initialMembers = Map.of();
         private JoinTicket joinTicket;
         private Random random = new Random();
+        private RaftMetrics metrics = RaftMetrics.NOOP;
 
         private Builder(long nodeId, String raftAddress) {
             if (nodeId <= 0) {
@@ -284,6 +286,15 @@ public final class Raft implements AutoCloseable {
         /** The randomness behind election timeouts (seed it for reproducible tests). */
         public Builder random(Random r) {
             this.random = r;
+            return this;
+        }
+
+        /**
+         * Where the node reports its metrics, for example {@code new MicrometerRaftMetrics(registry, nodeId)}
+         * (Micrometer is an optional dependency). Default: none.
+         */
+        public Builder metrics(RaftMetrics m) {
+            this.metrics = Objects.requireNonNull(m, "metrics");
             return this;
         }
 

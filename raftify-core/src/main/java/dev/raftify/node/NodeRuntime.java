@@ -9,6 +9,8 @@ import dev.raftify.NodeClosedException;
 import dev.raftify.NotLeaderException;
 import dev.raftify.ProposalDroppedException;
 import dev.raftify.StateMachine;
+import dev.raftify.metrics.PauseDetector;
+import dev.raftify.metrics.RaftMetrics;
 import dev.raftify.proto.eraftpb.ConfChangeType;
 import dev.raftify.proto.eraftpb.ConfChangeV2;
 import dev.raftify.proto.eraftpb.ConfState;
@@ -90,6 +92,8 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
     private final MutableStorage storage;
     private final RaftTransport transport;
     private final Executor callbacks;
+    private final RaftMetrics metrics;
+    private final PauseDetector pauseDetector;
     private final long startedNanos = System.nanoTime();
 
     private final BlockingQueue<Runnable> mailbox = new LinkedBlockingQueue<>();
@@ -112,6 +116,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
     private long lastSnapshotNanos = System.nanoTime();
     private boolean snapshotInFlight;
     private long lastLeader;
+    private long lastTerm;
     private StateRole lastRole = StateRole.FOLLOWER;
 
     // Published by the Raft thread for readers on other threads.
@@ -134,15 +139,17 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
      *     ticket (the membership itself arrives through the log)
      */
     public NodeRuntime(long id, String address, Config config, MutableStorage storage, StateMachine stateMachine,
-            RaftTransport transport, Map<Long, String> bootstrapPeers, Map<Long, String> joinPeers, Random random)
-            throws IOException {
+            RaftTransport transport, Map<Long, String> bootstrapPeers, Map<Long, String> joinPeers, Random random,
+            RaftMetrics metrics) throws IOException {
         this.id = id;
         this.address = address;
         this.config = config;
         this.storage = storage;
         this.transport = transport;
         this.callbacks = ForkJoinPool.commonPool();
-        this.pending = new PendingRequests(callbacks);
+        this.metrics = metrics;
+        this.pending = new PendingRequests(callbacks, metrics);
+        this.pauseDetector = new PauseDetector(id, config.electionTimeout().toMillis(), metrics);
 
         RaftState state = storage.initialState();
         boolean fresh = !state.isInitialized() && storage.lastIndex() == 0;
@@ -226,6 +233,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         running = true;
         applyThread.start();
         raftThread.start();
+        pauseDetector.start();
         // A node that is the only voter needs no election timeout to start leading.
         post(() -> {
             ConfState cs = raw.status().confState();
@@ -616,6 +624,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
             requestSnapshot(null);
         }
         lastStatus = buildStatus();
+        metrics.status(lastStatus);
     }
 
     private void processReadies() {
@@ -633,6 +642,9 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
                 applyLoop.submit(new ApplyLoop.Restore(rd.snapshot()));
             }
             if (!rd.committedEntries().isEmpty()) {
+                if (metrics != RaftMetrics.NOOP) {
+                    recordCommitLatencies(rd.committedEntries());
+                }
                 applyLoop.submit(new ApplyLoop.Entries(rd.committedEntries()));
             }
             for (ReadState rs : rd.readStates()) {
@@ -646,6 +658,22 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
                 }
             }
             raw.advanceAppend(rd);
+        }
+    }
+
+    private void recordCommitLatencies(List<Entry> committed) {
+        long now = System.nanoTime();
+        for (Entry e : committed) {
+            if (e.getContext().isEmpty()) {
+                continue;
+            }
+            var ctx = EntryContexts.parse(e.getContext());
+            if (ctx.getOriginNode() == id) {
+                PendingRequests.Pending p = pending.get(ctx.getRequestId());
+                if (p != null) {
+                    metrics.proposalCommitted(now - p.proposedNanos);
+                }
+            }
         }
     }
 
@@ -679,8 +707,16 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         if (snap == null && rd.entries().isEmpty() && rd.hardState() == null) {
             return;
         }
+        long start = System.nanoTime();
         try {
             storage.write(new WriteBatch(snap, rd.entries(), rd.hardState(), cs, newPeers));
+            if (metrics != RaftMetrics.NOOP) {
+                long bytes = 0;
+                for (Entry e : rd.entries()) {
+                    bytes += e.getSerializedSize();
+                }
+                metrics.readyPersisted(System.nanoTime() - start, rd.entries().size(), bytes);
+            }
         } catch (RuntimeException e) {
             // Nothing after this may be acknowledged: a node that cannot persist must stop.
             fatal("storage write failed", e);
@@ -693,6 +729,15 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         if (leader != lastLeader || role != lastRole) {
             log.info("node {}: {} -> {} at term {} (leader {})", id, lastRole, role, raw.term(),
                     leader == 0 ? "unknown" : leader);
+            // A raised term while campaigning or leading means this node ran an election (the role may skip
+            // CANDIDATE between two samples when it wins at once).
+            if (raw.term() > lastTerm && (role == StateRole.CANDIDATE || role == StateRole.LEADER)) {
+                metrics.electionStarted();
+            }
+            lastTerm = raw.term();
+            if (leader != lastLeader) {
+                metrics.leaderChanged(leader);
+            }
             lastLeader = leader;
             lastRole = role;
             lastStatus = buildStatus();
@@ -755,6 +800,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
             Snapshot s = storage.createSnapshot(index, cs, data);
             lastSnapshotIndex = index;
             lastSnapshotNanos = System.nanoTime();
+            metrics.snapshotTaken(lastSnapshotNanos - start, data.size());
             log.info("node {}: snapshot at index {} (term {}, {} bytes) took {} ms; log compacted", id, index,
                     s.getMetadata().getTerm(), data.size(), (lastSnapshotNanos - start) / 1_000_000);
         } catch (SnapshotOutOfDateException e) {
@@ -924,6 +970,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         running = false;
         mailbox.add(() -> {});
         joinThreads();
+        pauseDetector.close();
         log.info("node {}: closed", id);
     }
 

@@ -2,6 +2,7 @@ package dev.raftify.node;
 
 import dev.raftify.NodeClosedException;
 import dev.raftify.ProposalDroppedException;
+import dev.raftify.metrics.RaftMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ final class PendingRequests {
     static final class Pending {
         final long requestId;
         final CompletableFuture<Object> future;
+        final long proposedNanos = System.nanoTime();
         volatile long index;
 
         Pending(long requestId, CompletableFuture<Object> future) {
@@ -36,9 +38,11 @@ final class PendingRequests {
     private final Map<Long, Pending> byId = new ConcurrentHashMap<>();
     private final Map<Long, Long> idByIndex = new ConcurrentHashMap<>();
     private final Executor callbacks;
+    private final RaftMetrics metrics;
 
-    PendingRequests(Executor callbacks) {
+    PendingRequests(Executor callbacks, RaftMetrics metrics) {
         this.callbacks = callbacks;
+        this.metrics = metrics;
     }
 
     int size() {
@@ -52,12 +56,20 @@ final class PendingRequests {
         byId.put(id, p);
         future.whenComplete((v, e) -> {
             byId.remove(id);
+            if (e != null) {
+                metrics.proposalFailed(e.getClass().getSimpleName());
+            }
             long idx = p.index;
             if (idx != 0) {
                 idByIndex.remove(idx, id);
             }
         });
         return p;
+    }
+
+    /** The request with this id, or null if it already completed. */
+    Pending get(long requestId) {
+        return byId.get(requestId);
     }
 
     /** On the leader: the request's entry was appended at {@code index}. */
@@ -80,6 +92,7 @@ final class PendingRequests {
     }
 
     void complete(Pending p, Object value) {
+        metrics.proposalApplied(System.nanoTime() - p.proposedNanos);
         callbacks.execute(() -> p.future.complete(value));
     }
 
