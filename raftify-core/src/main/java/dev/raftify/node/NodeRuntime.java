@@ -738,6 +738,14 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
             if (leader != lastLeader) {
                 metrics.leaderChanged(leader);
             }
+            if (!readsAwaitingIndex.isEmpty() && (leader != lastLeader || lastRole == StateRole.LEADER)) {
+                // A read index request lives in the old leader's memory: after a change of leadership its
+                // answer never comes. Fail it now (retryable) rather than let it wait out its timeout.
+                NotLeaderException e = new NotLeaderException(leader, leader == 0 ? null : peers.address(leader),
+                        "leadership changed while the read was pending; retry");
+                readsAwaitingIndex.values().forEach(f -> fail(f, e));
+                readsAwaitingIndex.clear();
+            }
             lastLeader = leader;
             lastRole = role;
             lastStatus = buildStatus();
