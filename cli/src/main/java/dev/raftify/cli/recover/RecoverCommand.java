@@ -90,6 +90,14 @@ public final class RecoverCommand extends CliCommand {
         err.println("  - never restart the lost nodes with their old data: two clusters would run side by side.");
         err.flush();
 
+        try {
+            return rewrite();
+        } catch (StoreLockedException e) {
+            throw new CliException(ExitCode.STORE, e.getMessage() + "; stop the node before running recover", e);
+        }
+    }
+
+    private int rewrite() {
         Plan plan;
         try (LmdbStorage storage = LmdbStorage.openReadOnly(dir)) {
             plan = plan(storage.confState(), storage.peers());
@@ -111,8 +119,6 @@ public final class RecoverCommand extends CliCommand {
             Plan current = plan(storage.confState(), storage.peers());
             storage.write(new WriteBatch(null, List.of(), null, current.after(), current.peersAfter()));
             report(current, "written");
-        } catch (StoreLockedException e) {
-            throw new CliException(ExitCode.STORE, e.getMessage() + "; stop the node before running recover", e);
         }
         return ExitCode.OK;
     }
