@@ -1,5 +1,7 @@
 package dev.raftify.cli.cluster;
 
+import dev.raftify.cli.CliException;
+import dev.raftify.cli.ExitCode;
 import dev.raftify.cli.output.Cell;
 import dev.raftify.cli.output.Column;
 import dev.raftify.cli.output.Json;
@@ -65,7 +67,11 @@ public final class ClusterStatusCommand extends LiveCommand {
         do {
             ClusterSurvey survey = ClusterSurvey.take(connector(), seeds);
             HealthJudge.Judgement j = HealthJudge.judge(survey, maxLag);
-            code = j.verdict().exitCode();
+            code = exitCode(survey, j);
+            if (j.verdict() == Verdict.UNREACHABLE && !json() && !watch) {
+                // Nothing to tabulate: one line, as for any other command that reaches no node.
+                throw new CliException(code, "no node answered: " + String.join("; ", j.reasons()));
+            }
             round++;
             if (watch && terminal().interactive()) {
                 // Redraw in place on a terminal; in a pipe or file, refreshes simply follow each other.
@@ -75,8 +81,8 @@ public final class ClusterStatusCommand extends LiveCommand {
                 printJson(json(survey, j));
             } else {
                 if (watch) {
-                    out().println("Every " + DurationConverter.format(interval) + " (refresh " + round + ")"
-                            + (count == null ? "; Ctrl-C to stop" : " of " + count));
+                    out().println("Every " + DurationConverter.format(interval) + " (refresh " + round
+                            + (count == null ? "; Ctrl-C to stop)" : " of " + count + ")"));
                 }
                 render(survey, j);
             }
@@ -86,6 +92,15 @@ public final class ClusterStatusCommand extends LiveCommand {
             }
         } while (watch && (count == null || round < count));
         return code;
+    }
+
+    /** The verdict's code; when no node answered because every one refused (another cluster), 4 says so. */
+    private static int exitCode(ClusterSurvey survey, HealthJudge.Judgement j) {
+        if (j.verdict() == Verdict.UNREACHABLE && !survey.members().isEmpty()
+                && survey.members().stream().allMatch(m -> m.errorCode() == ExitCode.REFUSED)) {
+            return ExitCode.REFUSED;
+        }
+        return j.verdict().exitCode();
     }
 
     private void render(ClusterSurvey survey, HealthJudge.Judgement j) {
@@ -100,13 +115,18 @@ public final class ClusterStatusCommand extends LiveCommand {
         for (MemberReport m : survey.members()) {
             String id = m.id() == 0 ? "?" : Long.toString(m.id());
             String addr = m.endpoint() == null ? "?" : m.endpoint().toString();
+            PeerProgress p = progress.get(m.id());
             if (!m.answered()) {
-                t.row(id, addr, m.configRole(), Cell.styled("unreachable", s::bad), "-", "-", "-", "-", "-", "-",
-                        "-", "-", "-", "-", "-");
+                // What the leader knows of a member the CLI cannot reach is still worth seeing.
+                t.row(id, addr, m.configRole(), Cell.styled("unreachable", s::bad), "-", "-", "-", "-", "-",
+                        p == null ? "-" : p.getMatchIndex(), p == null ? "-" : p.getNextIndex(),
+                        p == null ? "-" : p.getState().name().toLowerCase(Locale.ROOT),
+                        p == null ? "-" : Math.max(0, leaderLast - p.getMatchIndex()),
+                        p == null ? "-" : Durations.millis(p.getLastContactMillis()),
+                        p == null ? "-" : Durations.micros(p.getRttMicros()));
                 continue;
             }
             NodeStatus st = m.status();
-            PeerProgress p = progress.get(m.id());
             boolean isLeader = m.id() == j.leaderId() && st.getRole() == Role.LEADER;
             UnaryOperator<String> roleStyle = isLeader ? s::good : st.getRole() == Role.FOLLOWER ? UnaryOperator.identity() : s::warn;
             t.row(id, addr, m.configRole(), Cell.styled(role(st.getRole()), roleStyle), st.getTerm(),
@@ -157,6 +177,18 @@ public final class ClusterStatusCommand extends LiveCommand {
                 .mapToLong(m -> m.status().getLastIndex()).findFirst().orElse(0);
     }
 
+    private static Json.Obj progressJson(PeerProgress p, long leaderLast) {
+        return Json.obj()
+                .put("match_index", p.getMatchIndex())
+                .put("next_index", p.getNextIndex())
+                .put("state", p.getState().name().toLowerCase(Locale.ROOT))
+                .put("lag", Math.max(0, leaderLast - p.getMatchIndex()))
+                .put("inflight", p.getInflight())
+                .put("recent_active", p.getRecentActive())
+                .put("last_contact_millis", p.getLastContactMillis())
+                .put("rtt_micros", p.getRttMicros());
+    }
+
     private Json.Obj json(ClusterSurvey survey, HealthJudge.Judgement j) {
         Map<Long, PeerProgress> progress = leaderProgress(survey, j.leaderId());
         long leaderLast = leaderLast(survey, j.leaderId());
@@ -167,8 +199,12 @@ public final class ClusterStatusCommand extends LiveCommand {
                     .put("address", m.endpoint() == null ? null : m.endpoint().toString())
                     .put("member", m.configRole())
                     .put("reachable", m.answered());
+            PeerProgress lp = progress.get(m.id());
             if (!m.answered()) {
                 o.put("error", m.error());
+                if (lp != null) {
+                    o.put("progress", progressJson(lp, leaderLast));
+                }
             } else {
                 NodeStatus st = m.status();
                 o.put("role", role(st.getRole()))
@@ -177,24 +213,15 @@ public final class ClusterStatusCommand extends LiveCommand {
                         .put("commit_index", st.getCommitIndex())
                         .put("applied_index", st.getAppliedIndex())
                         .put("last_index", st.getLastIndex());
-                PeerProgress p = progress.get(m.id());
-                if (p != null) {
-                    o.put("progress", Json.obj()
-                            .put("match_index", p.getMatchIndex())
-                            .put("next_index", p.getNextIndex())
-                            .put("state", p.getState().name().toLowerCase(Locale.ROOT))
-                            .put("lag", Math.max(0, leaderLast - p.getMatchIndex()))
-                            .put("inflight", p.getInflight())
-                            .put("recent_active", p.getRecentActive())
-                            .put("last_contact_millis", p.getLastContactMillis())
-                            .put("rtt_micros", p.getRttMicros()));
+                if (lp != null) {
+                    o.put("progress", progressJson(lp, leaderLast));
                 }
             }
             members.add(o);
         }
         return Json.obj()
                 .put("verdict", j.verdict().label())
-                .put("exit_code", j.verdict().exitCode())
+                .put("exit_code", exitCode(survey, j))
                 .put("term", j.term())
                 .put("leader_id", j.leaderId())
                 .put("membership", Membership.json(survey.membership()))

@@ -1,6 +1,7 @@
 package dev.raftify.cli.cluster;
 
 import dev.raftify.cli.CliException;
+import dev.raftify.cli.ExitCode;
 import dev.raftify.cli.remote.Connector;
 import dev.raftify.cli.remote.Endpoint;
 import dev.raftify.cli.remote.NodeClient;
@@ -32,17 +33,18 @@ public record ClusterSurvey(ConfState membership, List<MemberReport> members) {
             asked.putIfAbsent(e, connector.client(e).statusAsync());
         }
         Map<Endpoint, NodeStatus> seedAnswers = new LinkedHashMap<>();
-        Map<Endpoint, String> seedFailures = new LinkedHashMap<>();
+        Map<Endpoint, CliException> seedFailures = new LinkedHashMap<>();
         asked.forEach((e, p) -> {
             try {
                 seedAnswers.put(e, p.await());
             } catch (CliException ex) {
-                seedFailures.put(e, ex.getMessage());
+                seedFailures.put(e, ex);
             }
         });
         if (seedAnswers.isEmpty()) {
             List<MemberReport> rows = new ArrayList<>();
-            seedFailures.forEach((e, why) -> rows.add(new MemberReport(0, e, "unknown", null, why)));
+            seedFailures.forEach((e, why) -> rows.add(new MemberReport(0, e, "unknown", null, why.getMessage(),
+                    why.exitCode())));
             return new ClusterSurvey(ConfState.getDefaultInstance(), rows);
         }
         NodeStatus authority = seedAnswers.values().stream().max(Comparator
@@ -74,7 +76,7 @@ public record ClusterSurvey(ConfState membership, List<MemberReport> members) {
                 more.put(id, connector.client(e).statusAsync());
             }
         }
-        Map<Long, String> failures = new TreeMap<>();
+        Map<Long, CliException> failures = new TreeMap<>();
         for (long id : Membership.allIds(membership)) {
             Endpoint e = addresses.get(id);
             if (!answers.containsKey(id) && e != null && seedFailures.containsKey(e)) {
@@ -85,12 +87,13 @@ public record ClusterSurvey(ConfState membership, List<MemberReport> members) {
             try {
                 NodeStatus s = p.await();
                 if (s.getNodeId() != id) {
-                    failures.put(id, "address " + p.client().endpoint() + " answered as node " + s.getNodeId());
+                    failures.put(id, new CliException(ExitCode.REFUSED, "address " + p.client().endpoint()
+                            + " answered as node " + s.getNodeId()));
                 } else {
                     answers.put(id, s);
                 }
             } catch (CliException ex) {
-                failures.put(id, ex.getMessage());
+                failures.put(id, ex);
             }
         });
 
@@ -98,17 +101,19 @@ public record ClusterSurvey(ConfState membership, List<MemberReport> members) {
         for (long id : Membership.allIds(membership)) {
             String role = Membership.roleOf(membership, id);
             Endpoint e = addresses.get(id);
-            String why = failures.getOrDefault(id, e == null ? "no address known for node " + id : null);
-            rows.add(new MemberReport(id, e, role, answers.get(id), answers.containsKey(id) ? null : why));
+            CliException why = answers.containsKey(id) ? null : failures.getOrDefault(id,
+                    new CliException(ExitCode.UNAVAILABLE, "no address known for node " + id));
+            rows.add(new MemberReport(id, e, role, answers.get(id), why == null ? null : why.getMessage(),
+                    why == null ? 0 : why.exitCode()));
         }
         answers.forEach((id, s) -> {
             if (!Membership.allIds(membership).contains(id)) {
-                rows.add(new MemberReport(id, addresses.get(id), "not a member", s, null));
+                rows.add(new MemberReport(id, addresses.get(id), "not a member", s, null, 0));
             }
         });
         seedFailures.forEach((e, why) -> {
             if (!addresses.containsValue(e)) {
-                rows.add(new MemberReport(0, e, "unknown", null, why));
+                rows.add(new MemberReport(0, e, "unknown", null, why.getMessage(), why.exitCode()));
             }
         });
         return new ClusterSurvey(membership, rows);

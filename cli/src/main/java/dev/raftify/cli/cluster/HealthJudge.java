@@ -119,21 +119,16 @@ public final class HealthJudge {
         long leaderCommit = leader == null ? 0 : leader.status().getCommitIndex();
         for (MemberReport m : survey.members()) {
             String who = "node " + (m.id() == 0 ? "at " + m.endpoint() : m.id());
-            if (!m.answered()) {
-                if (m.id() != leaderId) {
-                    degraded.add(who + " is down or unreachable: " + m.error());
-                }
-                continue;
-            }
-            NodeStatus s = m.status();
-            if (m.configRole().equals("not a member")) {
-                degraded.add(who + " answers but is not a member of the cluster");
-                continue;
-            }
             if (m.id() == leaderId) {
                 continue;
             }
-            if (s.getTerm() != term || s.getLeaderId() != leaderId) {
+            NodeStatus s = m.status();
+            if (!m.answered()) {
+                degraded.add(who + " is down or unreachable: " + m.error());
+            } else if (m.configRole().equals("not a member")) {
+                degraded.add(who + " answers but is not a member of the cluster");
+                continue;
+            } else if (s.getTerm() != term || s.getLeaderId() != leaderId) {
                 degraded.add(who + " is out of step: term " + s.getTerm() + ", leader " + s.getLeaderId());
             }
             PeerProgress p = progress.get(m.id());
@@ -146,10 +141,12 @@ public final class HealthJudge {
                     degraded.add(who + " is receiving a snapshot");
                 }
                 if (!p.getRecentActive()) {
-                    degraded.add("the leader has not heard from " + who + " recently");
+                    degraded.add("the leader has not heard from " + who + " recently"
+                            + (p.getLastContactMillis() >= 0 ? " (last contact " + Durations.millis(p.getLastContactMillis())
+                                    + " ago)" : " (never)"));
                 }
             }
-            if (leader != null && leaderCommit - s.getAppliedIndex() > maxLag) {
+            if (s != null && leader != null && leaderCommit - s.getAppliedIndex() > maxLag) {
                 degraded.add(who + " has applied " + (leaderCommit - s.getAppliedIndex())
                         + " fewer entries than the leader committed");
             }

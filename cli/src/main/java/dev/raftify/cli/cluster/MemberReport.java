@@ -11,8 +11,10 @@ import dev.raftify.proto.service.NodeStatus;
  * @param configRole its role in the membership (voter, learner, ...), or "not a member"
  * @param status its answer, or null
  * @param error why there is no answer, or null
+ * @param errorCode the exit code that failure maps to (see {@link dev.raftify.cli.ExitCode}), 0 when answered
  */
-public record MemberReport(long id, Endpoint endpoint, String configRole, NodeStatus status, String error) {
+public record MemberReport(long id, Endpoint endpoint, String configRole, NodeStatus status, String error,
+                           int errorCode) {
     public boolean answered() {
         return status != null;
     }
