@@ -41,9 +41,13 @@ import picocli.CommandLine.Parameters;
             "  raftify-cli cluster status 127.0.0.1:60061 -o json | jq -r .verdict"})
 public final class ClusterStatusCommand extends LiveCommand {
 
-    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]", converter = Endpoint.Converter.class,
+    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]",
             description = "Addresses of one or more nodes (host:port); the others are found from them.")
-    List<Endpoint> seeds;
+    void seeds(List<String> addresses) {
+        this.seeds = parseEndpoints(addresses);
+    }
+
+    private List<Endpoint> seeds;
 
     @Option(names = "--max-lag", paramLabel = "<entries>", defaultValue = "1000",
             description = "A member more entries than this behind the leader is lagging. Default: ${DEFAULT-VALUE}.")

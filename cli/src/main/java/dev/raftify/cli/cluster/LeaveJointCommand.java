@@ -20,9 +20,13 @@ import picocli.CommandLine.Parameters;
         footer = "  raftify-cli cluster leave-joint 127.0.0.1:60061")
 public final class LeaveJointCommand extends LiveCommand {
 
-    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]", converter = Endpoint.Converter.class,
+    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]",
             description = "Addresses of one or more nodes; the call goes to the leader.")
-    List<Endpoint> endpoints;
+    void endpoints(List<String> addresses) {
+        this.endpoints = parseEndpoints(addresses);
+    }
+
+    private List<Endpoint> endpoints;
 
     @Override
     protected int run() {

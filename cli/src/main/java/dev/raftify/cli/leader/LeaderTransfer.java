@@ -23,9 +23,13 @@ import picocli.CommandLine.Parameters;
         footer = "  raftify-cli leader transfer 127.0.0.1:60061 --to 2")
 public final class LeaderTransfer extends LiveCommand {
 
-    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]", converter = Endpoint.Converter.class,
+    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]",
             description = "Addresses of one or more members; the request goes to the leader.")
-    List<Endpoint> endpoints;
+    void endpoints(List<String> addresses) {
+        this.endpoints = parseEndpoints(addresses);
+    }
+
+    private List<Endpoint> endpoints;
 
     @Option(names = "--to", required = true, paramLabel = "<id>", description = "The voter that is to lead.")
     long target;

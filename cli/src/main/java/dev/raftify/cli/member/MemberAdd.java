@@ -23,9 +23,13 @@ import picocli.CommandLine.Parameters;
             "  raftify-cli member add 127.0.0.1:60061 --id 4 --address 10.0.0.4:60061 --learner"})
 public final class MemberAdd extends LiveCommand {
 
-    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]", converter = Endpoint.Converter.class,
+    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]",
             description = "Addresses of one or more members; the change goes to the leader.")
-    List<Endpoint> endpoints;
+    void endpoints(List<String> addresses) {
+        this.endpoints = parseEndpoints(addresses);
+    }
+
+    private List<Endpoint> endpoints;
 
     @Option(names = "--id", required = true, paramLabel = "<id>", description = "The new node's id.")
     long id;

@@ -27,9 +27,13 @@ import picocli.CommandLine.Parameters;
         footer = {"  raftify-cli member list 127.0.0.1:60061", "  raftify-cli member list 127.0.0.1:60061 -o json"})
 public final class MemberList extends LiveCommand {
 
-    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]", converter = Endpoint.Converter.class,
+    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]",
             description = "Addresses of one or more nodes; the first that answers is asked.")
-    List<Endpoint> endpoints;
+    void endpoints(List<String> addresses) {
+        this.endpoints = parseEndpoints(addresses);
+    }
+
+    private List<Endpoint> endpoints;
 
     @Override
     protected int run() {

@@ -20,9 +20,13 @@ import picocli.CommandLine.Parameters;
         footer = "  raftify-cli member promote 127.0.0.1:60061 --id 4")
 public final class MemberPromote extends LiveCommand {
 
-    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]", converter = Endpoint.Converter.class,
+    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]",
             description = "Addresses of one or more members; the change goes to the leader.")
-    List<Endpoint> endpoints;
+    void endpoints(List<String> addresses) {
+        this.endpoints = parseEndpoints(addresses);
+    }
+
+    private List<Endpoint> endpoints;
 
     @Option(names = "--id", required = true, paramLabel = "<id>", description = "The learner to promote.")
     long id;

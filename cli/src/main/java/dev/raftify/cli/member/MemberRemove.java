@@ -19,9 +19,13 @@ import picocli.CommandLine.Parameters;
         footer = "  raftify-cli member remove 127.0.0.1:60061 --id 3")
 public final class MemberRemove extends LiveCommand {
 
-    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]", converter = Endpoint.Converter.class,
+    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]",
             description = "Addresses of one or more members; the change goes to the leader.")
-    List<Endpoint> endpoints;
+    void endpoints(List<String> addresses) {
+        this.endpoints = parseEndpoints(addresses);
+    }
+
+    private List<Endpoint> endpoints;
 
     @Option(names = "--id", required = true, paramLabel = "<id>", description = "The node to remove.")
     long id;

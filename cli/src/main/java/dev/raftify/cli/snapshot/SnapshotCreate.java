@@ -26,9 +26,13 @@ import picocli.CommandLine.Parameters;
             "  raftify-cli snapshot create 127.0.0.1:60061,127.0.0.1:60062,127.0.0.1:60063"})
 public final class SnapshotCreate extends LiveCommand {
 
-    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]", converter = Endpoint.Converter.class,
+    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]",
             description = "The nodes to snapshot.")
-    List<Endpoint> nodes;
+    void nodes(List<String> addresses) {
+        this.nodes = parseEndpoints(addresses);
+    }
+
+    private List<Endpoint> nodes;
 
     @Override
     protected int run() {
