@@ -54,7 +54,10 @@ public final class RemoteErrors {
             root = root.getCause();
         }
         if (root != null && root.getMessage() != null && !description.contains(root.getMessage())) {
-            return description.isEmpty() ? root.getMessage() : description + ": " + root.getMessage();
+            // Netty's native transport says "finishConnect(..) failed with error(-111): Connection refused"; the
+            // operator needs the last part. gRPC's generic "io exception" adds nothing to it.
+            String cause = root.getMessage().replaceFirst("^.*failed with error\\(-?\\d+\\): ", "");
+            return description.isEmpty() || description.equals("io exception") ? cause : description + ": " + cause;
         }
         return description;
     }
