@@ -50,6 +50,14 @@ public record Terminal(boolean interactive, Charset charset, Map<String, String>
         if (System.console() != null) {
             return true;
         }
+        // On Linux the kernel names what fd 1 is; reading that is cheaper than loading jansi's native library,
+        // which counts at start-up when output goes to a pipe or a file (the usual case for scripts).
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/1")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            // No /proc: ask jansi below.
+        }
         try {
             AnsiType type = AnsiConsole.out().getType();
             return type != AnsiType.Redirected && type != AnsiType.Unsupported;
