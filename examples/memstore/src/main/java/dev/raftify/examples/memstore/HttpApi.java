@@ -31,6 +31,14 @@ import org.slf4j.LoggerFactory;
 final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
+    static {
+        // The JDK server reads this once, when its classes load; without TCP_NODELAY each small response waits for
+        // the client's delayed ACK (~40 ms). Main and the launcher set it too; this covers embedding and tests.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final RaftNode node;
     private final MemStoreStateMachine store;
     private final Duration deadline;
@@ -247,10 +255,20 @@ final class HttpApi implements AutoCloseable {
         }
     }
 
-    /** Stops accepting requests; those in flight get up to a second to be answered. */
+    /**
+     * Stops serving. Called after Raft has closed, when every pending operation has completed: the pool first
+     * finishes writing the responses already queued, then the server closes its connections. (Waiting inside
+     * {@code HttpServer.stop(delay)} instead would hold every shutdown for seconds on idle keep-alive connections.)
+     */
     @Override
     public void close() {
-        server.stop(1);
+        pool.shutdown();
+        try {
+            pool.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop(0);
         pool.shutdownNow();
     }
 }

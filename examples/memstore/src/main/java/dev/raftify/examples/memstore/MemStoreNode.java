@@ -182,12 +182,17 @@ final class MemStoreNode implements AutoCloseable {
             return;
         }
         closed = true;
-        log.info("node {}: shutting down", raft.node().id());
+        long id = raft.node().id();
+        log.info("node {}: shutting down", id);
+        long t0 = System.nanoTime();
+        long raftMillis;
         try {
             raft.close();
         } finally {
+            raftMillis = (System.nanoTime() - t0) / 1_000_000;
             http.close();
         }
-        log.info("node {}: stopped", raft.node().id());
+        log.info("node {}: stopped (Raft closed in {} ms, HTTP in {} ms)", id, raftMillis,
+                (System.nanoTime() - t0) / 1_000_000 - raftMillis);
     }
 }
