@@ -3,10 +3,14 @@ package dev.raftify.examples.memstore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.raftify.Config;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,13 +90,22 @@ class HttpApiTest {
         nodes = new InProcessNodes(dir, InProcessNodes.fastConfig()).start(1, 1);
         nodes.awaitLeader();
         String n = nodes.web(1);
-        for (String path : new String[] {"/store/abc", "/store/-1/x", "/store/1/", "/store/1/%zz",
-                "/store/1?consistency=eventual", "/cas/1/a/", "/transfer_leader/x"}) {
-            String method = path.startsWith("/store/1/") ? "PUT" : path.startsWith("/store") ? "GET" : "POST";
-            HttpResponse<String> r = call(method, n, path);
-            assertThat(r.statusCode()).as(method + " " + path).isEqualTo(400);
-            assertThat(r.body()).as(path).startsWith("{\"error\":").endsWith(",\"leader\":{\"id\":1,\"address\":\""
-                    + nodes.raftAddresses.get(1L) + "\"}}");
+        for (String[] req : new String[][] {{"GET", "/store/abc"}, {"PUT", "/store/-1/x"}, {"PUT", "/store/1/"},
+                {"PUT", "/store/1/%FF"}, {"GET", "/store/1?consistency=eventual"}, {"POST", "/cas/1/a/"},
+                {"POST", "/transfer_leader/x"}}) {
+            HttpResponse<String> r = call(req[0], n, req[1]);
+            assertThat(r.statusCode()).as(Arrays.toString(req)).isEqualTo(400);
+            assertThat(r.body()).as(Arrays.toString(req)).startsWith("{\"error\":")
+                    .endsWith(",\"leader\":{\"id\":1,\"address\":\"" + nodes.raftAddresses.get(1L) + "\"}}");
+        }
+        // A path that is not even a URI is refused by the server itself, still with an answer.
+        try (Socket raw = new Socket("127.0.0.1", nodes.apis.get(1L).port())) {
+            raw.setSoTimeout(10_000);
+            raw.getOutputStream().write("GET /store/1/%zz HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String statusLine = new BufferedReader(new InputStreamReader(raw.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            assertThat(statusLine).startsWith("HTTP/1.1 400");
         }
         HttpResponse<String> wrongMethod = call("DELETE", n, "/store/1");
         assertThat(wrongMethod.statusCode()).isEqualTo(405);

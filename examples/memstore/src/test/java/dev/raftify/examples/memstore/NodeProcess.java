@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A memstore node running as its own process, started through the {@code ./raftify-memstore} launcher. */
-final class NodeProcess implements AutoCloseable {
+final class NodeProcess {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -134,10 +134,5 @@ final class NodeProcess implements AutoCloseable {
                 return false;
             }
         });
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        stop();
     }
 }
