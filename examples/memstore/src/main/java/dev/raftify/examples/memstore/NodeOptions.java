@@ -48,7 +48,8 @@ final class NodeOptions {
     String clusterId;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Engine settings as a .properties file (keys as in docs/configuration.md).")
+            description = "Engine settings as a .properties file (tick-interval=100ms, election-tick=10, "
+                    + "proposal-timeout=5s, ...: the keys of Config.fromProperties).")
     Path configFile;
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS for Raft traffic: this node's certificate chain.")
