@@ -2,6 +2,8 @@ package dev.raftify.examples.memstore;
 
 import dev.raftify.Config;
 import dev.raftify.RaftifyException;
+import dev.raftify.storage.StorageException;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -33,8 +35,13 @@ public final class Main implements Callable<Integer> {
         try {
             // After POST /leave the node is no longer a member: exit (through the shutdown hook) like a SIGTERM.
             node = MemStoreNode.start(options, () -> System.exit(0));
-        } catch (MemStoreNode.StartupException | Config.InvalidConfigException | RaftifyException e) {
+        } catch (MemStoreNode.StartupException | Config.InvalidConfigException | RaftifyException
+                 | StorageException e) {
+            // Problems the user can fix (options, a locked or foreign data dir, an unreachable cluster): one line.
             System.err.println("raftify-memstore: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            System.err.println("raftify-memstore: cannot start: " + e);
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -43,7 +43,6 @@ final class MemStoreNode implements AutoCloseable {
     static MemStoreNode start(NodeOptions o, Runnable onLeft) throws Exception {
         Config config = config(o);
         MemStoreStateMachine store = new MemStoreStateMachine();
-        Files.createDirectories(o.dataDir);
         boolean existing = Files.exists(o.dataDir.resolve("data.mdb"));
 
         Raft raft;
