@@ -186,6 +186,31 @@ class ProposalTest {
         assertThat(r.pendingConfIndex).isEqualTo(4);
     }
 
+    /** Two membership changes in one batch: the second is refused, and with it the whole batch. */
+    @Test
+    void twoMembershipChangesInOneBatchAreRefused() {
+        Raft r = Fx.leader(1, ids(1, 2, 3), CLASSIC);
+        assertDropped(r, Reason.CONF_CHANGE_PENDING,
+                () -> r.step(propose(1, cc(Fx.v2("v4")), cc(Fx.v2("v5")))));
+        // Nothing is pending afterwards: a single change is accepted at once.
+        r.step(propose(1, cc(Fx.v2("v4"))));
+        assertThat(r.pendingConfIndex).isEqualTo(2);
+    }
+
+    /** A membership change refused for size must not leave a phantom pending change behind. */
+    @Test
+    void membershipChangeRefusedForSizeLeavesNoPendingChange() {
+        Raft r = Fx.leader(1, ids(1, 2, 3), b -> b.preVote(false).checkQuorum(false).maxUncommittedSize(10));
+        r.step(propose(1, Fx.data("0123456789")));
+        assertDropped(r, Reason.UNCOMMITTED_SIZE_EXCEEDED, () -> r.step(propose(1, cc(Fx.v2("v4")))));
+        // Everything there is gets committed and applied; a membership change must now be accepted.
+        r.raftLog.commitTo(2);
+        r.raftLog.appliedTo(2);
+        r.reduceUncommittedSize(r.raftLog.entries(2, Long.MAX_VALUE));
+        r.step(propose(1, cc(Fx.v2("v4"))));
+        assertThat(r.raftLog.lastIndex()).isEqualTo(3);
+    }
+
     @Test
     void leavingAJointConfigurationThatIsNotJointIsInvalid() {
         Raft r = Fx.leader(1, ids(1, 2, 3), CLASSIC);
