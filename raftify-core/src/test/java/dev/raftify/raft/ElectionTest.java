@@ -198,6 +198,62 @@ class ElectionTest {
         assertThat(r.raftLog.committed()).isEqualTo(5);
     }
 
+    /** A candidate that steps down for the leader also handles its message: appends, answers, learns the commit. */
+    @Test
+    void candidateHandlesTheLeadersMessageAfterSteppingDown() {
+        Raft r = Fx.raft(1, ids(1, 2, 3), CLASSIC);
+        step(r, msg(MsgHup, 1, 1, 0));
+        take(r);
+        step(r, msg(MsgAppend, 2, 1, 1).setIndex(0).setLogTerm(0).setCommit(1).addAllEntries(Fx.entries(1, 1)));
+        assertThat(r.raftLog.lastIndex()).isEqualTo(1);
+        assertThat(r.raftLog.committed()).isEqualTo(1);
+        assertThat(take(r)).extracting(Message::getMsgType, Message::getIndex)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(MessageType.MsgAppendResponse, 1L));
+
+        Raft h = Fx.raft(1, Fx.storage(ids(1, 2, 3), 0, 0, 0, 1, 1), CLASSIC);
+        step(h, msg(MsgHup, 1, 1, 0));
+        take(h);
+        step(h, msg(MsgHeartbeat, 2, 1, 1).setCommit(2));
+        assertThat(h.raftLog.committed()).isEqualTo(2);
+        assertThat(take(h)).extracting(Message::getMsgType).containsExactly(MessageType.MsgHeartbeatResponse);
+    }
+
+    /** Votes belong to one election: grants from an earlier (pre-)vote round do not count in the next. */
+    @Test
+    void votesDoNotCarryOverToTheNextRound() {
+        Raft r = Fx.raft(1, ids(1, 2, 3, 4, 5), b -> b.checkQuorum(false));
+        step(r, msg(MsgHup, 1, 1, 0));
+        step(r, msg(MsgRequestPreVoteResponse, 2, 1, 1));
+        assertThat(r.state).isEqualTo(StateRole.PRE_CANDIDATE);
+        step(r, msg(MsgHup, 1, 1, 0)); // a new pre-vote round (as after a timeout)
+        step(r, msg(MsgRequestPreVoteResponse, 3, 1, 1));
+        assertThat(r.state).as("only 1 and 3 granted in this round").isEqualTo(StateRole.PRE_CANDIDATE);
+        step(r, msg(MsgRequestPreVoteResponse, 4, 1, 1));
+        assertThat(r.state).isEqualTo(StateRole.CANDIDATE);
+    }
+
+    /** A new leader starts its heartbeat and check-quorum clocks from zero, whatever it counted as candidate. */
+    @Test
+    void newLeaderStartsItsClocksFromZero() {
+        Raft r = Fx.raft(1, ids(1, 2, 3), DEFAULTS);
+        step(r, msg(MsgHup, 1, 1, 0));
+        step(r, msg(MsgRequestPreVoteResponse, 2, 1, 1));
+        for (int i = 0; i < 7; i++) {
+            r.tick(); // as candidate: elapsed 7 of at least 10
+        }
+        assertThat(r.state).isEqualTo(StateRole.CANDIDATE);
+        step(r, msg(MsgRequestVoteResponse, 2, 1, 1));
+        assertThat(r.state).isEqualTo(StateRole.LEADER);
+        assertThat(r.electionElapsed).isZero();
+        assertThat(r.heartbeatElapsed).isZero();
+        for (int i = 0; i < 9; i++) {
+            r.tick();
+        }
+        assertThat(r.state).isEqualTo(StateRole.LEADER);
+        r.tick();
+        assertThat(r.state).as("no follower answered within electionTick").isEqualTo(StateRole.FOLLOWER);
+    }
+
     /** Only the legal role transitions exist: a follower never jumps to leader, a leader never to candidate. */
     @Test
     void illegalRoleTransitionsAreRefused() {

@@ -85,6 +85,23 @@ class LeaderTransferTest {
         assertThat(r.raftLog.lastIndex()).isEqualTo(3);
     }
 
+    /** A transfer ends when the leader loses its term, or when the target leaves the configuration. */
+    @Test
+    void transferIsAbortedByATermChangeOrTheTargetsRemoval() {
+        Raft r = leaderWithLaggingThree();
+        r.step(transfer(3));
+        r.step(msg(dev.raftify.proto.eraftpb.MessageType.MsgAppendResponse, 2, 1, 5).build());
+        assertThat(r.state).isEqualTo(StateRole.FOLLOWER);
+        assertThat(r.leadTransferee).isZero();
+
+        Raft r2 = leaderWithLaggingThree();
+        r2.step(transfer(3));
+        r2.applyConfChange(Fx.v2("r3"));
+        assertThat(r2.leadTransferee).isZero();
+        r2.step(ProposalTest.propose(1, Fx.data("ok")));
+        assertThat(r2.raftLog.lastIndex()).isEqualTo(3);
+    }
+
     /** Transfers to the leader itself, to a learner or to a non-member are ignored. */
     @Test
     void transferToSelfLearnerOrNonMemberIsIgnored() {

@@ -115,6 +115,8 @@ class LogReplicationTest {
         assertThat(take(r)).extracting(Message::getReject, Message::getIndex).containsExactly(tuple(false, 3L));
         assertThat(r.raftLog.lastIndex()).isEqualTo(3);
         assertThat(r.raftLog.entries(1, Long.MAX_VALUE)).extracting(Entry::getTerm).containsExactly(1L, 3L, 3L);
+        // The replaced entries were on disk; they no longer count as persisted (nor may be applied from there).
+        assertThat(r.raftLog.persisted()).isEqualTo(1);
     }
 
     /** §5.3: entries already present are not truncated by an old or duplicated append. */
@@ -145,6 +147,31 @@ class LogReplicationTest {
         Raft r = Fx.raft(2, Fx.storage(ids(1, 2, 3), 1, 0, 3, 1, 1, 1), CLASSIC);
         step(r, msg(MsgAppend, 1, 2, 1).setIndex(1).setLogTerm(1).addAllEntries(Fx.entries(2, 1)));
         assertThat(take(r)).extracting(Message::getReject, Message::getIndex).containsExactly(tuple(false, 3L));
+    }
+
+    /** An append right after the commit index (prev == commit) is a normal append. */
+    @Test
+    void appendAtTheCommitIndexIsAccepted() {
+        Raft r = Fx.raft(2, Fx.storage(ids(1, 2, 3), 1, 0, 2, 1, 1), CLASSIC);
+        step(r, msg(MsgAppend, 1, 2, 1).setIndex(2).setLogTerm(1).setCommit(3).addAllEntries(Fx.entries(3, 1)));
+        assertThat(take(r)).extracting(Message::getReject, Message::getIndex).containsExactly(tuple(false, 3L));
+        assertThat(r.raftLog.lastIndex()).isEqualTo(3);
+        assertThat(r.raftLog.committed()).isEqualTo(3);
+    }
+
+    /** A rejection without a term (logTerm 0) is taken at its hint: the leader probes right after it. */
+    @Test
+    void rejectionWithoutTermHintProbesAfterTheHint() {
+        Raft r = Fx.raft(1, Fx.storage(ids(1, 2, 3), 1, 0, 0, 1, 1, 1, 1, 1, 1), CLASSIC);
+        r.becomeCandidate();
+        r.becomeLeader();
+        Fx.persist(r);
+        take(r);
+        r.sendAppend(2); // probe at prev 6
+        take(r);
+        r.step(msg(MsgAppendResponse, 2, 1, 2).setIndex(6).setReject(true).setRejectHint(3).setLogTerm(0).build());
+        assertThat(r.prs.get(2).nextIndex()).isEqualTo(4);
+        assertThat(appendsTo(take(r), 2)).extracting(Message::getIndex).containsExactly(3L);
     }
 
     /** Followers learn the commit index from heartbeats too; it never goes backwards. */

@@ -170,6 +170,45 @@ class ProposalTest {
         assertThat(r.uncommittedSize).isEqualTo(120);
     }
 
+    /** The first proposal is accepted even when larger than the limit (otherwise it could never be). */
+    @Test
+    void firstProposalAlwaysFitsTheUncommittedLimit() {
+        Raft r = Fx.leader(1, ids(1, 2, 3), b -> b.preVote(false).checkQuorum(false).maxUncommittedSize(10));
+        r.step(propose(1, Fx.data("x".repeat(50))));
+        assertThat(r.raftLog.lastIndex()).isEqualTo(2);
+        assertDropped(r, Reason.UNCOMMITTED_SIZE_EXCEEDED, () -> r.step(propose(1, Fx.data("y"))));
+    }
+
+    /** Through RawNode: entries handed out as committed free their size, so proposals are accepted again. */
+    @Test
+    void committedEntriesFreeUncommittedSize() {
+        MemStorage s = MemStorage.withVoters(1);
+        RawNode n = new RawNode(Fx.cfg(1).maxUncommittedSize(10).build(), s, new Random(1));
+        n.campaign();
+        Ready rd = n.ready();
+        s.write(new WriteBatch(null, rd.entries(), rd.hardState(), null));
+        n.advance(rd);
+        n.propose(ByteString.EMPTY, ByteString.copyFromUtf8("0123456789"));
+        assertThatThrownBy(() -> n.propose(ByteString.EMPTY, ByteString.copyFromUtf8("z")))
+                .isInstanceOf(ProposalDroppedException.class);
+        while (n.hasReady()) {
+            Ready r = n.ready();
+            s.write(new WriteBatch(null, r.entries(), r.hardState(), null));
+            n.advance(r);
+        }
+        assertThat(n.raft().uncommittedSize).isZero();
+        n.propose(ByteString.EMPTY, ByteString.copyFromUtf8("z"));
+    }
+
+    /** A membership change later in a batch is recorded at its own index. */
+    @Test
+    void membershipChangeInABatchIsRecordedAtItsIndex() {
+        Raft r = Fx.leader(1, ids(1, 2, 3), CLASSIC);
+        r.step(propose(1, Fx.data("a"), Fx.data("b"), cc(Fx.v2("v4"))));
+        assertThat(r.raftLog.lastIndex()).isEqualTo(4);
+        assertThat(r.pendingConfIndex).isEqualTo(4);
+    }
+
     @Test
     void secondMembershipChangeWhileOneIsPendingIsRefused() {
         Raft r = Fx.leader(1, ids(1, 2, 3), CLASSIC);

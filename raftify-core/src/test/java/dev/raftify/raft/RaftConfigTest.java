@@ -41,6 +41,8 @@ class RaftConfigTest {
         refused(b -> b.maxCommittedSizePerReady(0), "maxCommittedSizePerReady=0");
         refused(b -> b.maxSizePerMsg(100).maxInflightBytes(99), "maxInflightBytes (99) must be at least maxSizePerMsg (100)");
         refused(b -> b.applied(-1), "applied must not be negative, got -1");
+        assertThat(RaftConfig.builder(1).maxSizePerMsg(100).maxInflightBytes(100).build().maxInflightBytes())
+                .isEqualTo(100);
     }
 
     @Test

@@ -158,6 +158,37 @@ class ReadIndexTest {
         }
     }
 
+    /** Reads held by a leader that steps down are dropped, never answered later from a stale term. */
+    @Test
+    void heldReadsAreDroppedWhenTheLeaderStepsDown() {
+        Raft r = Fx.raft(1, Fx.storage(ids(1, 2, 3), 1, 0, 1, 1, 1), CLASSIC);
+        r.becomeCandidate();
+        r.becomeLeader();
+        Fx.persist(r);
+        r.step(read(1, "held"));
+        assertThat(r.pendingReadIndexMessages).hasSize(1);
+        r.step(msg(dev.raftify.proto.eraftpb.MessageType.MsgHeartbeat, 2, 1, 5).build());
+        assertThat(r.pendingReadIndexMessages).isEmpty();
+    }
+
+    /** The commit that releases held reads may come from the leader's own persist (followers acked first). */
+    @Test
+    void leadersOwnPersistReleasesHeldReads() {
+        Raft r = Fx.raft(1, Fx.storage(ids(1, 2, 3), 1, 0, 1, 1, 1), b -> b.readOnlyOption(ReadOnlyOption.LEASE_BASED));
+        r.becomeCandidate();
+        r.becomeLeader(); // term 2, entry 3 not yet persisted by the leader
+        r.step(read(1, "held"));
+        r.step(Fx.appendResp(2, 1, 2, 3));
+        assertThat(r.raftLog.committed()).as("only one of three has entry 3").isEqualTo(1);
+        take(r);
+        Fx.persist(r);
+        assertThat(r.raftLog.committed()).isEqualTo(3);
+        assertThat(r.readStates).containsExactly(new ReadState(3, ctx("held")));
+        // ... and the followers are told the new commit index at once.
+        assertThat(take(r)).anyMatch(m -> m.getMsgType() == dev.raftify.proto.eraftpb.MessageType.MsgAppend
+                && m.getCommit() == 3);
+    }
+
     /** A follower forwards the request; the leader answers it with MsgReadIndexResp; the follower gets a ReadState. */
     @Test
     void followerForwardsReadsAndReceivesTheIndex() {

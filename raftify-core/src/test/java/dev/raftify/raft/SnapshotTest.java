@@ -174,6 +174,10 @@ class SnapshotTest {
                 .containsExactly(tuple(MsgAppendResponse, 5L));
         assertThat(r.raftLog.unstable().snapshot()).isNull();
 
+        r.step(msg(MsgSnapshot, 1, 2, 1).setSnapshot(Fx.snapshot(5, 1, 1, 2, 3)).build());
+        assertThat(r.raftLog.unstable().snapshot()).as("at the commit index: nothing new").isNull();
+        take(r);
+
         r.step(msg(MsgSnapshot, 1, 2, 1).setSnapshot(Fx.snapshot(20, 1, 1, 3, 4)).build());
         assertThat(take(r)).extracting(Message::getIndex).containsExactly(5L);
         assertThat(r.raftLog.lastIndex()).isEqualTo(5);

@@ -153,6 +153,19 @@ class VotingTest {
         assertThat(r.vote).isEqualTo(3);
     }
 
+    /** A pre-vote for the voter's current term (not a later one) is refused once it voted for someone else. */
+    @Test
+    void preVoteForTheCurrentTermRespectsTheVote() {
+        Raft r = Fx.raft(1, Fx.storage(ids(1, 2, 3, 4), 2, 3, 0), b -> b.checkQuorum(false));
+        r.step(msg(dev.raftify.proto.eraftpb.MessageType.MsgRequestPreVote, 4, 1, 2).setIndex(5).setLogTerm(5)
+                .build());
+        assertThat(take(r)).extracting(Message::getReject).containsExactly(true);
+        r.step(msg(dev.raftify.proto.eraftpb.MessageType.MsgRequestPreVote, 4, 1, 3).setIndex(5).setLogTerm(5)
+                .build());
+        assertThat(take(r)).extracting(Message::getReject).containsExactly(false);
+        assertThat(r.vote).isEqualTo(3);
+    }
+
     /** §5.2: granting a vote resets the election timer (the voter expects the candidate to win). */
     @Test
     void grantingAVoteResetsTheElectionTimer() {
