@@ -54,13 +54,13 @@ class RawNodeTest {
         assertThat(c.raft(1).prs.get(2).state()).isEqualTo(ProgressState.REPLICATE);
         n.reportUnreachable(2);
         assertThat(c.raft(1).prs.get(2).state()).isEqualTo(ProgressState.PROBE);
-        c.raft(1).prs.get(3).becomeSnapshot(2);
+        c.raft(1).prs.get(3).becomeSnapshot(10);
         n.reportSnapshot(3, SnapshotStatus.FAILURE);
         assertThat(c.raft(1).prs.get(3).state()).isEqualTo(ProgressState.PROBE);
-        assertThat(c.raft(1).prs.get(3).pendingSnapshot()).isZero();
-        c.raft(1).prs.get(3).becomeSnapshot(2);
+        assertThat(c.raft(1).prs.get(3).nextIndex()).as("failed: probe after the match index").isEqualTo(3);
+        c.raft(1).prs.get(3).becomeSnapshot(10);
         n.reportSnapshot(3, SnapshotStatus.FINISH);
-        assertThat(c.raft(1).prs.get(3).nextIndex()).isEqualTo(3);
+        assertThat(c.raft(1).prs.get(3).nextIndex()).as("delivered: probe after the snapshot").isEqualTo(11);
     }
 
     /** requestSnapshot through the RawNode sends the request to the leader. */
