@@ -791,7 +791,10 @@ final class Raft {
             return;
         }
         boolean oldPaused = pr.isPaused();
-        if (!pr.maybeUpdate(m.getIndex())) {
+        // A probe answered at exactly the known match also proves the follower is in sync: start replicating
+        // rather than wait for new entries to move the match.
+        boolean probeConfirmed = pr.state() == ProgressState.PROBE && pr.matchIndex() == m.getIndex();
+        if (!pr.maybeUpdate(m.getIndex()) && !probeConfirmed) {
             return;
         }
         switch (pr.state()) {
