@@ -289,4 +289,24 @@ class EngineClusterTest {
             ch.shutdownNow();
         }
     }
+
+    @Test
+    void aNodeJoiningAfterCompactionCatchesUpByAFreshSnapshot() throws Exception {
+        cluster = new LocalCluster(dir, LocalCluster.fastConfig()).startStatic(3);
+        long leader = cluster.awaitLeader();
+        for (int i = 0; i < 30; i++) {
+            cluster.node(leader).propose(KvStateMachine.put("c" + i, "v" + i)).get(5, TimeUnit.SECONDS);
+        }
+        // The stored snapshot's membership predates the joiner, so the leader must take a fresh one for it.
+        cluster.node(leader).makeSnapshot().get(10, TimeUnit.SECONDS);
+        String addr = "127.0.0.1:" + LocalCluster.freePort();
+        JoinTicket ticket = Raft.requestId(addr, cluster.addresses.get(leader), cluster.config);
+        cluster.addresses.put(ticket.reservedId(), addr);
+        Raft joiner = cluster.start(ticket.reservedId(), null, ticket);
+        joiner.joinCluster(ticket, false).get(15, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(cluster.machines.get(ticket.reservedId()).map).hasSize(30).containsEntry("c29", "v29"));
+        assertThat(joiner.node().status().get(5, TimeUnit.SECONDS).getConfState().getVotersList())
+                .contains(1L, 2L, 3L, ticket.reservedId());
+    }
 }
