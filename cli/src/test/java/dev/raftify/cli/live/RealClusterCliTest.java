@@ -1,0 +1,169 @@
+package dev.raftify.cli.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.raftify.Config;
+import dev.raftify.JoinTicket;
+import dev.raftify.Raft;
+import dev.raftify.StateMachine;
+import dev.raftify.cli.support.Cli;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every live command against a real cluster of engine nodes (gRPC on loopback, LMDB), and offline ones on its stores. */
+class RealClusterCliTest {
+    @TempDir
+    Path dir;
+
+    private final Map<Long, Raft> nodes = new TreeMap<>();
+    private final Map<Long, String> addresses = new TreeMap<>();
+    private final Config config = Config.builder().tickInterval(Duration.ofMillis(20)).electionTick(10)
+            .heartbeatTick(2).build();
+
+    /** Counts applied commands; enough to exercise replication and snapshots. */
+    private static final class Counter implements StateMachine {
+        private long applied;
+
+        @Override
+        public synchronized byte[] apply(long index, byte[] command) {
+            applied++;
+            return new byte[0];
+        }
+
+        @Override
+        public synchronized void snapshot(OutputStream out) throws IOException {
+            out.write(Long.toString(applied).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public synchronized void restore(InputStream in) throws IOException {
+            applied = Long.parseLong(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    @AfterEach
+    void stopAll() {
+        nodes.values().forEach(Raft::close);
+    }
+
+    private static String freeAddress() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return "127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    private Raft start(long id, Map<Long, String> initial, JoinTicket ticket) throws IOException {
+        Raft.Builder b = Raft.builder(id, addresses.get(id)).dataDir(dir.resolve("node-" + id))
+                .stateMachine(new Counter()).config(config);
+        if (ticket != null) {
+            b.joinTicket(ticket);
+        } else {
+            b.initialMembers(initial);
+        }
+        Raft r = b.build().start();
+        nodes.put(id, r);
+        return r;
+    }
+
+    private long awaitLeader() {
+        long[] leader = new long[1];
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            for (Raft r : nodes.values()) {
+                if (r.node().isLeader()) {
+                    leader[0] = r.node().id();
+                    return nodes.values().stream().allMatch(n -> n.node().leaderId() == leader[0]);
+                }
+            }
+            return false;
+        });
+        return leader[0];
+    }
+
+    private String all() {
+        return String.join(",", addresses.values());
+    }
+
+    @Test
+    void liveCommandsAgainstRealNodes() throws Exception {
+        for (long id = 1; id <= 3; id++) {
+            addresses.put(id, freeAddress());
+        }
+        Map<Long, String> initial = Map.copyOf(addresses);
+        for (long id = 1; id <= 3; id++) {
+            start(id, initial, null);
+        }
+        long leader = awaitLeader();
+        for (int i = 0; i < 10; i++) {
+            nodes.get(leader).node().propose(new byte[] {(byte) i}).get(5, TimeUnit.SECONDS);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Cli.Result status = Cli.run("cluster", "status", all(), "--no-color");
+            assertThat(status.exitCode()).as(status.toString()).isZero();
+            assertThat(status.out()).contains("healthy");
+        });
+        Cli.Result json = Cli.run("describe", "node", addresses.get(leader), "-o", "json");
+        assertThat(json.exitCode()).as(json.toString()).isZero();
+        assertThat(json.out()).contains("\"role\": \"leader\"");
+
+        Cli.Result members = Cli.run("member", "list", addresses.get(leader), "--no-color");
+        assertThat(members.exitCode()).as(members.toString()).isZero();
+        assertThat(members.out()).contains(addresses.get(1L), addresses.get(2L), addresses.get(3L));
+
+        long target = leader == 1 ? 2 : 1;
+        Cli.Result transfer = Cli.run("leader", "transfer", addresses.get(leader), "--to", Long.toString(target));
+        assertThat(transfer.exitCode()).as(transfer.toString()).isZero();
+        leader = awaitLeader();
+        assertThat(leader).isEqualTo(target);
+
+        Cli.Result snap = Cli.run("snapshot", "create", addresses.get(leader));
+        assertThat(snap.exitCode()).as(snap.toString()).isZero();
+
+        // A fourth node, added as a learner, promoted, then removed: each command waits for the outcome.
+        addresses.put(4L, freeAddress());
+        start(4, null, new JoinTicket(4, leader, addresses.get(leader), Map.copyOf(addresses)));
+        Cli.Result add = Cli.run("member", "add", addresses.get(leader), "--id", "4", "--address",
+                addresses.get(4L), "--learner");
+        assertThat(add.exitCode()).as(add.toString()).isZero();
+        Cli.Result promote = Cli.run("member", "promote", addresses.get(leader), "--id", "4");
+        assertThat(promote.exitCode()).as(promote.toString()).isZero();
+        Cli.Result remove = Cli.run("member", "remove", addresses.get(leader), "--id", "4");
+        assertThat(remove.exitCode()).as(remove.toString()).isZero();
+        nodes.remove(4L).close();
+        addresses.remove(4L);
+
+        // One member down: degraded (exit 1). Two down: no quorum (exit 2).
+        long down1 = nodes.keySet().stream().filter(id -> id != target).findFirst().orElseThrow();
+        nodes.remove(down1).close();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Cli.Result degraded = Cli.run("cluster", "status", all(), "--no-color", "--timeout", "2s");
+            assertThat(degraded.exitCode()).as(degraded.toString()).isEqualTo(1);
+        });
+        nodes.remove(target).close();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Cli.Result noQuorum = Cli.run("cluster", "status", all(), "--no-color", "--timeout", "2s");
+            assertThat(noQuorum.exitCode()).as(noQuorum.toString()).isEqualTo(2);
+        });
+
+        // Offline commands read what the engine wrote.
+        Path store = dir.resolve("node-" + target);
+        Cli.Result meta = Cli.run("describe", "metadata", store.toString(), "--no-color");
+        assertThat(meta.exitCode()).as(meta.toString()).isZero();
+        assertThat(meta.out()).contains(addresses.get(target));
+        Cli.Result logs = Cli.run("describe", "logs", store.toString(), "--no-color", "--tail", "5");
+        assertThat(logs.exitCode()).as(logs.toString()).isZero();
+        Cli.Result check = Cli.run("check", store.toString());
+        assertThat(check.exitCode()).as(check.toString()).isZero();
+    }
+}
