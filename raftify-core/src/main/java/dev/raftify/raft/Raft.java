@@ -659,6 +659,9 @@ final class Raft {
                 pr.becomeProbe();
                 // Wait for a heartbeat response (or the next append response) before probing again.
                 pr.setProbeSent(true);
+                // The follower's snapshot request is answered (or the follower asks again): otherwise every later
+                // append to it would turn into the same snapshot, which it may refuse as not newer than its commit.
+                pr.setPendingRequestSnapshot(0);
             }
             case MsgUnreachable -> {
                 // Optimistic replication assumed delivery; an unreachable peer goes back to probing.
