@@ -1,0 +1,123 @@
+package dev.raftify.raft.sim;
+
+import dev.raftify.raft.RaftConfig;
+import java.util.Random;
+
+/**
+ * The shape of one simulated run, drawn from its seed: cluster size, Raft settings, and how often each fault
+ * and each kind of request happens. Drawing them per seed, rather than fixing them, lets thousands of seeds
+ * cover calm and hostile networks, tiny and large message limits, with and without pre-vote and check-quorum.
+ * Rates are per step (one step is one tick of logical time).
+ */
+final class SimOptions {
+    /** Upper bounds that keep a run small and its cost predictable. */
+    static final int MAX_VOTERS = 5;
+    static final int MAX_NODES = 9;
+
+    int initialVoters;
+    int electionTick;
+    int heartbeatTick;
+    boolean preVote;
+    boolean checkQuorum;
+    long maxSizePerMsg;
+    int maxInflightMsgs;
+    long maxCommittedSizePerReady;
+
+    // Network. Latency is in ticks; a delayed message takes up to maxDelay more, so it overtakes nothing
+    // earlier but is overtaken by later ones.
+    int minLatency;
+    int latencySpread;
+    int maxDelay;
+    double dropRate;
+    double duplicateRate;
+    double delayRate;
+    double unreachableReportRate;
+
+    // Node and partition faults.
+    double crashRate;
+    double readyCrashRate;
+    double restartRate;
+    double partitionRate;
+    double healRate;
+    double tickSkipRate;
+
+    // Workload.
+    double proposeRate;
+    double batchRate;
+    int maxPadding;
+    double readRate;
+    double confChangeRate;
+    double transferRate;
+    double snapshotRate;
+    double requestSnapshotRate;
+    double asyncApplyRate;
+
+    static SimOptions draw(Random r) {
+        SimOptions o = new SimOptions();
+        int[] sizes = {1, 2, 3, 3, 3, 4, 5, 5};
+        o.initialVoters = sizes[r.nextInt(sizes.length)];
+        o.electionTick = 8 + r.nextInt(8);
+        o.heartbeatTick = 1 + r.nextInt(3);
+        o.preVote = r.nextInt(4) != 0;
+        o.checkQuorum = r.nextInt(4) != 0;
+        o.maxSizePerMsg = r.nextBoolean() ? 1024 * 1024 : 32 + r.nextInt(224);
+        o.maxInflightMsgs = r.nextBoolean() ? 256 : 1 + r.nextInt(8);
+        o.maxCommittedSizePerReady = r.nextInt(10) < 7 ? Long.MAX_VALUE : 64 + r.nextInt(448);
+
+        o.minLatency = 1;
+        o.latencySpread = r.nextInt(3);
+        o.maxDelay = 5 + r.nextInt(21);
+        o.dropRate = r.nextInt(5) == 0 ? 0 : r.nextDouble() * 0.1;
+        o.duplicateRate = r.nextInt(3) == 0 ? 0 : r.nextDouble() * 0.05;
+        o.delayRate = r.nextDouble() * 0.1;
+        o.unreachableReportRate = 0.1 + r.nextDouble() * 0.4;
+
+        o.crashRate = r.nextDouble() * 0.006;
+        o.readyCrashRate = r.nextDouble() * 0.01;
+        o.restartRate = 0.02 + r.nextDouble() * 0.08;
+        o.partitionRate = r.nextDouble() * 0.01;
+        o.healRate = 0.005 + r.nextDouble() * 0.025;
+        o.tickSkipRate = r.nextDouble() * 0.05;
+
+        o.proposeRate = 0.1 + r.nextDouble() * 0.4;
+        o.batchRate = r.nextDouble() * 0.2;
+        o.maxPadding = r.nextBoolean() ? 0 : r.nextInt(64);
+        o.readRate = 0.02 + r.nextDouble() * 0.08;
+        o.confChangeRate = r.nextDouble() * 0.02;
+        o.transferRate = r.nextDouble() * 0.01;
+        o.snapshotRate = r.nextDouble() * 0.03;
+        o.requestSnapshotRate = r.nextDouble() * 0.003;
+        o.asyncApplyRate = r.nextDouble() * 0.5;
+        return o;
+    }
+
+    /** The Raft settings every node of this run uses. */
+    RaftConfig raftConfig(long id, long applied) {
+        return RaftConfig.builder(id)
+                .electionTick(electionTick)
+                .heartbeatTick(heartbeatTick)
+                .preVote(preVote)
+                .checkQuorum(checkQuorum)
+                .maxSizePerMsg(maxSizePerMsg)
+                .maxInflightMsgs(maxInflightMsgs)
+                .maxCommittedSizePerReady(maxCommittedSizePerReady)
+                .applied(applied)
+                .build();
+    }
+
+    /** Ticks after which a healed cluster must have a leader and have committed a fresh write. */
+    int livenessBoundTicks() {
+        // Several election timeouts: an election (maybe after a failed pre-vote round or a split vote), catching
+        // nodes up after a long partition, and finishing a membership change that was under way.
+        return 20 * 2 * electionTick;
+    }
+
+    @Override
+    public String toString() {
+        return "voters=" + initialVoters + " election=" + electionTick + " heartbeat=" + heartbeatTick
+                + " preVote=" + preVote + " checkQuorum=" + checkQuorum + " maxSizePerMsg=" + maxSizePerMsg
+                + " maxInflight=" + maxInflightMsgs + String.format(
+                        " drop=%.3f dup=%.3f delay=%.3f crash=%.4f readyCrash=%.4f partition=%.4f",
+                        dropRate, duplicateRate, delayRate, crashRate, readyCrashRate, partitionRate);
+    }
+}
