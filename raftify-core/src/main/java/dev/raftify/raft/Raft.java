@@ -606,7 +606,11 @@ final class Raft {
                 vote = m.getFrom();
             }
         } else {
-            send(Message.newBuilder().setMsgType(resp).setTo(m.getFrom()).setTerm(term).setReject(true));
+            // Say what we know committed: the candidate may not know that a membership change committed (see
+            // maybeCommitByVote).
+            long commit = raftLog.committed();
+            send(Message.newBuilder().setMsgType(resp).setTo(m.getFrom()).setTerm(term).setReject(true)
+                    .setCommit(commit).setCommitTerm(raftLog.termOrZero(commit)));
         }
     }
 
@@ -904,8 +908,31 @@ final class Raft {
                 // The rejection carried our own or a higher term; if higher, step() already moved us there.
                 becomeFollower(term, NONE);
             }
+            if (m.getReject()) {
+                maybeCommitByVote(m);
+            }
         }
         // MsgTimeoutNow to a candidate is stale: ignore it, and anything else.
+    }
+
+    /**
+     * Learns the commit index a voter sent with its refusal, if our log has that entry (raft-rs' commit by vote).
+     * Nodes learn commits only from a leader, and apply a membership change only once they know it committed; so
+     * after the leader that committed a change is gone, the remaining voters may still campaign in the old
+     * membership, where the nodes the change removed (which may not campaign) refuse them if their logs are longer:
+     * no leader could ever be elected. A candidate that learns of a committed, unapplied change stops campaigning
+     * until it has applied it.
+     */
+    private void maybeCommitByVote(Message m) {
+        if (m.getCommit() == 0 || m.getCommitTerm() == 0 || state == StateRole.LEADER) {
+            return;
+        }
+        if (!raftLog.maybeCommit(m.getCommit(), m.getCommitTerm())) {
+            return;
+        }
+        if (state != StateRole.FOLLOWER && raftLog.hasUnappliedConfChanges()) {
+            becomeFollower(term, NONE);
+        }
     }
 
     private void stepFollower(Message m) {
