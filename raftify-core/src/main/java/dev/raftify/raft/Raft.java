@@ -1065,6 +1065,12 @@ final class Raft {
             raftLog.commitTo(sIndex);
             return false;
         }
+        if (raftLog.hasUnappliedConfChanges()) {
+            // A committed membership change is handed out but not applied yet (the caller applies asynchronously).
+            // Installing the snapshot's membership now would have the caller's applyConfChange for that older
+            // entry applied on top of it. Refuse; the leader sends the snapshot again later.
+            return false;
+        }
         raftLog.restore(s);
         Changer.Result restored = Restorer.restore(
                 cs, raftLog.lastIndex(), config.maxInflightMsgs(), config.maxInflightBytes());
