@@ -728,12 +728,9 @@ final class Raft {
     }
 
     private void stepLeaderReadIndex(Message m) {
-        if (prs.isSingleton()) {
-            // Alone, our commit index is authoritative.
-            respondToReadIndex(m, raftLog.committed());
-            return;
-        }
         // Thesis §6.4: a new leader does not know the latest commit index until it commits an entry of its term.
+        // A single voter is no exception: its commit index counts only once its own write is persisted, so after a
+        // restart it may lag what it committed (and others learned) before the crash.
         if (!committedEntryInCurrentTerm()) {
             pendingReadIndexMessages.add(m);
             return;
@@ -742,10 +739,13 @@ final class Raft {
     }
 
     private void sendReadIndexResponse(Message m) {
-        if (readOnly.option() == ReadOnlyOption.SAFE) {
+        if (prs.isSingleton()) {
+            // Alone, our commit index is authoritative (now that it covers an entry of our term).
+            respondToReadIndex(m, raftLog.committed());
+        } else if (readOnly.option() == ReadOnlyOption.SAFE) {
             ByteString ctx = m.getEntries(0).getData();
             readOnly.addRequest(raftLog.committed(), m);
-            // Our own acknowledgement; a single-voter cluster then answers at once.
+            // Our own acknowledgement.
             readOnly.recvAck(id, ctx);
             bcastHeartbeatWithCtx(ctx);
         } else {
