@@ -11,6 +11,19 @@ public final class LongSimulation {
     private LongSimulation() {}
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("recovery")) {
+            // recovery <seeds> [firstSeed]: the seeds whose liveness checks took longest, to tune the bound.
+            long n = Long.parseLong(args[1]);
+            long first = args.length > 2 ? Long.parseLong(args[2]) : 1;
+            for (long seed = first; seed < first + n; seed++) {
+                SimStats s = Simulation.run(seed, SimulationSettings.DEFAULT_STEPS, false);
+                if (s.recoveryTimeoutsMax >= 10) {
+                    System.out.printf("seed %d: %.1f election timeouts (%d ticks)%n", seed, s.recoveryTimeoutsMax,
+                            s.recoveryTicksMax);
+                }
+            }
+            return;
+        }
         if (args.length > 0 && args[0].equals("replay")) {
             // replay <seed> [steps]: one seed on this thread, printing every event.
             long seed = Long.parseLong(args[1]);

@@ -22,6 +22,7 @@ final class SimOptions {
     long maxSizePerMsg;
     int maxInflightMsgs;
     long maxCommittedSizePerReady;
+    long maxUncommittedSize;
 
     // Network. Latency is in ticks; a delayed message takes up to maxDelay more, so it overtakes nothing
     // earlier but is overtaken by later ones.
@@ -63,6 +64,8 @@ final class SimOptions {
         o.maxSizePerMsg = r.nextBoolean() ? 1024 * 1024 : 32 + r.nextInt(224);
         o.maxInflightMsgs = r.nextBoolean() ? 256 : 1 + r.nextInt(8);
         o.maxCommittedSizePerReady = r.nextInt(10) < 7 ? Long.MAX_VALUE : 64 + r.nextInt(448);
+        // Flow control on some seeds: a leader refuses proposals beyond this many uncommitted bytes.
+        o.maxUncommittedSize = r.nextBoolean() ? Long.MAX_VALUE : 256 + r.nextInt(4096);
 
         o.minLatency = 1;
         o.latencySpread = r.nextInt(3);
@@ -101,22 +104,33 @@ final class SimOptions {
                 .maxSizePerMsg(maxSizePerMsg)
                 .maxInflightMsgs(maxInflightMsgs)
                 .maxCommittedSizePerReady(maxCommittedSizePerReady)
+                .maxUncommittedSize(maxUncommittedSize)
                 .applied(applied)
                 .build();
     }
 
-    /** Ticks after which a healed cluster must have a leader and have committed a fresh write. */
-    int livenessBoundTicks() {
-        // Several election timeouts: an election (maybe after a failed pre-vote round or a split vote), catching
-        // nodes up after a long partition, and finishing a membership change that was under way.
-        return 20 * 2 * electionTick;
+    /**
+     * Ticks within which a healed cluster must have a leader and have committed a fresh write: twenty of the
+     * longest election timeouts (an election, perhaps after failed pre-vote rounds or split votes, and finishing a
+     * membership change under way), plus a round trip (at most {@code 2 * (minLatency + latencySpread)} ticks) for
+     * every entry a quorum still has to receive: with one small entry per message and one message in flight,
+     * catching up a long uncommitted tail is a round trip per entry.
+     *
+     * @param backlog entries appended somewhere but not known committed when the faults healed
+     */
+    int livenessBoundTicks(long backlog) {
+        return 20 * maxElectionTimeout() + (int) Math.min(1_000_000, 2L * (minLatency + latencySpread) * backlog);
+    }
+
+    int maxElectionTimeout() {
+        return 2 * electionTick;
     }
 
     @Override
     public String toString() {
         return "voters=" + initialVoters + " election=" + electionTick + " heartbeat=" + heartbeatTick
                 + " preVote=" + preVote + " checkQuorum=" + checkQuorum + " maxSizePerMsg=" + maxSizePerMsg
-                + " maxInflight=" + maxInflightMsgs + String.format(
+                + " maxInflight=" + maxInflightMsgs + " maxUncommitted=" + maxUncommittedSize + String.format(
                         " drop=%.3f dup=%.3f delay=%.3f crash=%.4f readyCrash=%.4f partition=%.4f",
                         dropRate, duplicateRate, delayRate, crashRate, readyCrashRate, partitionRate);
     }

@@ -37,6 +37,8 @@ final class SimStats {
     long livenessChecks;
     long recoveryTicksMax;
     long recoveryTicksSum;
+    /** The slowest recovery in election timeouts (ticks / electionTick), the unit the bound is set in. */
+    double recoveryTimeoutsMax;
 
     /** The sum of faults of every kind injected. */
     long faultsInjected() {
@@ -76,6 +78,7 @@ final class SimStats {
         livenessChecks += o.livenessChecks;
         recoveryTicksMax = Math.max(recoveryTicksMax, o.recoveryTicksMax);
         recoveryTicksSum += o.recoveryTicksSum;
+        recoveryTimeoutsMax = Math.max(recoveryTimeoutsMax, o.recoveryTimeoutsMax);
     }
 
     /** A multi-line summary for test output and the long-run tool. */
@@ -89,7 +92,7 @@ final class SimStats {
                         + "confChanges proposed=%,d applied=%,d nodesRemoved=%,d leaderTransfers=%,d "
                         + "leadersElected=%,d%n"
                         + "snapshots created=%,d sent=%,d applied=%,d requested=%,d%n"
-                        + "liveness checks=%,d recovery ticks max=%,d mean=%.1f",
+                        + "liveness checks=%,d recovery ticks max=%,d mean=%.1f (max %.1f election timeouts)",
                 runs, steps, invariantChecks,
                 faultsInjected(), faultDrops, faultDuplicates, faultDelays, partitions, partitionDrops,
                 crashes, readyCrashes, restarts, tickSkips, unreachableReports,
@@ -97,6 +100,7 @@ final class SimStats {
                 proposals, proposalsDropped, entriesCommitted, readsStarted, readsChecked,
                 confChangesProposed, confChangesApplied, nodesRemoved, leaderTransfers, leadersElected,
                 snapshotsCreated, snapshotsSent, snapshotsApplied, snapshotRequests,
-                livenessChecks, recoveryTicksMax, livenessChecks == 0 ? 0.0 : (double) recoveryTicksSum / livenessChecks);
+                livenessChecks, recoveryTicksMax, livenessChecks == 0 ? 0.0 : (double) recoveryTicksSum / livenessChecks,
+                recoveryTimeoutsMax);
     }
 }

@@ -831,7 +831,7 @@ public final class Simulation {
 
     /**
      * Heals every fault, restarts every crashed member, and requires that a leader commits a fresh write on a
-     * quorum within {@link SimOptions#livenessBoundTicks()} ticks.
+     * quorum within {@link SimOptions#livenessBoundTicks} ticks.
      */
     private void checkLiveness(String label) {
         String savedPhase = phase;
@@ -848,7 +848,13 @@ public final class Simulation {
         if (trace) {
             log("liveness check (" + label + "): faults healed");
         }
-        int bound = opts.livenessBoundTicks();
+        long backlog = 0;
+        for (SimNode n : nodes.values()) {
+            if (n.up()) {
+                backlog = Math.max(backlog, RaftInspector.lastIndex(n.raw) - check.knownCommitted());
+            }
+        }
+        int bound = opts.livenessBoundTicks(backlog);
         List<Long> probes = new ArrayList<>();
         long lastProposal = -1;
         for (int t = 1; t <= bound; t++) {
@@ -878,6 +884,7 @@ public final class Simulation {
                     stats.livenessChecks++;
                     stats.recoveryTicksSum += t;
                     stats.recoveryTicksMax = Math.max(stats.recoveryTicksMax, t);
+                    stats.recoveryTimeoutsMax = Math.max(stats.recoveryTimeoutsMax, (double) t / opts.electionTick);
                     if (trace) {
                         log("liveness check (" + label + ") passed after " + t + " ticks");
                     }
@@ -889,7 +896,7 @@ public final class Simulation {
             }
         }
         throw new InvariantViolation("liveness", "no fresh write committed on a quorum within " + bound
-                + " ticks after healing every fault; " + describeCluster());
+                + " ticks after healing every fault (backlog " + backlog + " entries); " + describeCluster());
     }
 
     /** Whether write {@code w} is committed in the view of a quorum of the current leader's membership. */
