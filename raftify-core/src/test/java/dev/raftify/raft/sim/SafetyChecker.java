@@ -104,6 +104,16 @@ final class SafetyChecker {
         }
     }
 
+    /** Leader {@code node} of {@code term} advanced its commit index to {@code index}, an entry of {@code entryTerm}. */
+    void leaderCommitRule(long node, long term, long entryTerm, long index) {
+        stats.invariantChecks++;
+        if (entryTerm != term) {
+            throw violation("leader commit rule", "leader " + node + " of term " + term + " advanced its commit index"
+                    + " to " + index + ", an entry of term " + entryTerm + " (Raft 5.4.2: only entries of the"
+                    + " leader's term are committed by counting replicas)");
+        }
+    }
+
     // ---------------------------------------------------------------- log matching
 
     /**

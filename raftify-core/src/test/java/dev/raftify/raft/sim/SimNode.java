@@ -42,6 +42,8 @@ final class SimNode {
     final ArrayDeque<Object> applyQueue = new ArrayDeque<>();
     final List<AnsweredRead> answeredReads = new ArrayList<>();
 
+    /** When set, the time at which this incarnation crashes (a leader crashing soon after its election). */
+    long crashAt;
     /** The commit index seen at the last check of this incarnation: it must never go back. */
     long lastCommit;
     /** Leader completeness progress: the term it was checked for, and the next committed index to check. */
@@ -66,5 +68,6 @@ final class SimNode {
         applyQueue.clear();
         answeredReads.clear();
         completenessTerm = -1;
+        crashAt = 0;
     }
 }

@@ -36,6 +36,8 @@ final class SimOptions {
 
     // Node and partition faults.
     double crashRate;
+    /** Chance that a newly elected leader crashes within 12 ticks: leader churn with half-replicated logs. */
+    double newLeaderCrashRate;
     double readyCrashRate;
     double restartRate;
     double partitionRate;
@@ -61,7 +63,10 @@ final class SimOptions {
         o.heartbeatTick = 1 + r.nextInt(3);
         o.preVote = r.nextInt(4) != 0;
         o.checkQuorum = r.nextInt(4) != 0;
-        o.maxSizePerMsg = r.nextBoolean() ? 1024 * 1024 : 32 + r.nextInt(224);
+        // Large, small, or 0: one entry per append, which lets a new leader's old entries reach a quorum before
+        // its own empty entry does (the Figure 8 situation).
+        int msgSize = r.nextInt(4);
+        o.maxSizePerMsg = msgSize < 2 ? 1024 * 1024 : msgSize == 2 ? 32 + r.nextInt(224) : 0;
         o.maxInflightMsgs = r.nextBoolean() ? 256 : 1 + r.nextInt(8);
         o.maxCommittedSizePerReady = r.nextInt(10) < 7 ? Long.MAX_VALUE : 64 + r.nextInt(448);
         // Flow control on some seeds: a leader refuses proposals beyond this many uncommitted bytes.
@@ -76,6 +81,7 @@ final class SimOptions {
         o.unreachableReportRate = 0.1 + r.nextDouble() * 0.4;
 
         o.crashRate = r.nextDouble() * 0.006;
+        o.newLeaderCrashRate = r.nextInt(3) == 0 ? 0 : r.nextDouble() * 0.3;
         o.readyCrashRate = r.nextDouble() * 0.01;
         o.restartRate = 0.02 + r.nextDouble() * 0.08;
         o.partitionRate = r.nextDouble() * 0.01;
@@ -131,7 +137,8 @@ final class SimOptions {
         return "voters=" + initialVoters + " election=" + electionTick + " heartbeat=" + heartbeatTick
                 + " preVote=" + preVote + " checkQuorum=" + checkQuorum + " maxSizePerMsg=" + maxSizePerMsg
                 + " maxInflight=" + maxInflightMsgs + " maxUncommitted=" + maxUncommittedSize + String.format(
-                        " drop=%.3f dup=%.3f delay=%.3f crash=%.4f readyCrash=%.4f partition=%.4f",
-                        dropRate, duplicateRate, delayRate, crashRate, readyCrashRate, partitionRate);
+                        " drop=%.3f dup=%.3f delay=%.3f crash=%.4f newLeaderCrash=%.3f readyCrash=%.4f partition=%.4f",
+                        dropRate, duplicateRate, delayRate, crashRate, newLeaderCrashRate, readyCrashRate,
+                        partitionRate);
     }
 }

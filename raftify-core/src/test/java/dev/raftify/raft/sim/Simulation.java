@@ -289,6 +289,11 @@ public final class Simulation {
     // ---------------------------------------------------------------- faults and requests
 
     private void injectFaults() {
+        for (SimNode n : nodes.values()) {
+            if (n.up() && n.crashAt != 0 && now >= n.crashAt) {
+                crash(n, null);
+            }
+        }
         if (random.nextDouble() < opts.crashRate) {
             SimNode n = randomLiveNode();
             if (n != null) {
@@ -774,12 +779,18 @@ public final class Simulation {
                 throw new InvariantViolation("commit index monotonic", "node " + n.id + " commit index went from "
                         + n.lastCommit + " back to " + c);
             }
+            boolean leader = RaftInspector.role(raw) == StateRole.LEADER;
+            long term = RaftInspector.term(raw);
             if (c > n.lastCommit) {
                 recordCommitted(n, n.lastCommit + 1, c);
+                if (leader && n.completenessTerm == term) {
+                    // It led this term at the previous check too, so it moved its commit index itself: Raft
+                    // §5.4.2 lets a leader commit only by counting replicas of an entry of its own term.
+                    check.leaderCommitRule(n.id, term, RaftInspector.termAt(raw, c), c);
+                }
                 n.lastCommit = c;
             }
-            if (RaftInspector.role(raw) == StateRole.LEADER) {
-                long term = RaftInspector.term(raw);
+            if (leader) {
                 check.leader(term, n.id, "its role says so");
                 if (n.completenessTerm != term) {
                     if (trace) {
@@ -787,6 +798,9 @@ public final class Simulation {
                                 + RaftInspector.lastIndex(raw) + ")");
                     }
                     n.completenessTerm = term;
+                    if (faults && random.nextDouble() < opts.newLeaderCrashRate) {
+                        n.crashAt = now + 1 + random.nextInt(12);
+                    }
                     n.completenessFrom = 1;
                 }
                 n.completenessFrom = check.leaderCompleteness(n.id, raw, term, n.completenessFrom);
