@@ -163,7 +163,9 @@ public final class Simulation {
         n.appliedConf = n.storage.confState();
         n.raw = new RawNode(opts.raftConfig(n.id, index), n.storageView, new Random(random.nextLong()));
         n.incarnation++;
-        n.lastCommit = RaftInspector.committed(n.raw);
+        // Its persisted commit index may cover entries committed in the very step it crashed, before any check
+        // saw them: start below it, so the next check records them from this node's log.
+        n.lastCommit = Math.min(RaftInspector.committed(n.raw), check.knownCommitted());
         n.completenessTerm = -1;
         if (trace) {
             log("start node " + n.id + " (incarnation " + n.incarnation + ", snapshot " + index + ", commit "
