@@ -606,7 +606,11 @@ final class Raft {
                 vote = m.getFrom();
             }
         } else {
-            send(Message.newBuilder().setMsgType(resp).setTo(m.getFrom()).setTerm(term).setReject(true));
+            // Say what we know committed: the candidate may not know that a membership change committed (see
+            // maybeCommitByVote).
+            long commit = raftLog.committed();
+            send(Message.newBuilder().setMsgType(resp).setTo(m.getFrom()).setTerm(term).setReject(true)
+                    .setCommit(commit).setCommitTerm(raftLog.termOrZero(commit)));
         }
     }
 
@@ -659,6 +663,9 @@ final class Raft {
                 pr.becomeProbe();
                 // Wait for a heartbeat response (or the next append response) before probing again.
                 pr.setProbeSent(true);
+                // The follower's snapshot request is answered (or the follower asks again): otherwise every later
+                // append to it would turn into the same snapshot, which it may refuse as not newer than its commit.
+                pr.setPendingRequestSnapshot(0);
             }
             case MsgUnreachable -> {
                 // Optimistic replication assumed delivery; an unreachable peer goes back to probing.
@@ -724,12 +731,9 @@ final class Raft {
     }
 
     private void stepLeaderReadIndex(Message m) {
-        if (prs.isSingleton()) {
-            // Alone, our commit index is authoritative.
-            respondToReadIndex(m, raftLog.committed());
-            return;
-        }
         // Thesis §6.4: a new leader does not know the latest commit index until it commits an entry of its term.
+        // A single voter is no exception: its commit index counts only once its own write is persisted, so after a
+        // restart it may lag what it committed (and others learned) before the crash.
         if (!committedEntryInCurrentTerm()) {
             pendingReadIndexMessages.add(m);
             return;
@@ -738,10 +742,13 @@ final class Raft {
     }
 
     private void sendReadIndexResponse(Message m) {
-        if (readOnly.option() == ReadOnlyOption.SAFE) {
+        if (prs.isSingleton()) {
+            // Alone, our commit index is authoritative (now that it covers an entry of our term).
+            respondToReadIndex(m, raftLog.committed());
+        } else if (readOnly.option() == ReadOnlyOption.SAFE) {
             ByteString ctx = m.getEntries(0).getData();
             readOnly.addRequest(raftLog.committed(), m);
-            // Our own acknowledgement; a single-voter cluster then answers at once.
+            // Our own acknowledgement.
             readOnly.recvAck(id, ctx);
             bcastHeartbeatWithCtx(ctx);
         } else {
@@ -907,8 +914,31 @@ final class Raft {
                 // The rejection carried our own or a higher term; if higher, step() already moved us there.
                 becomeFollower(term, NONE);
             }
+            if (m.getReject()) {
+                maybeCommitByVote(m);
+            }
         }
         // MsgTimeoutNow to a candidate is stale: ignore it, and anything else.
+    }
+
+    /**
+     * Learns the commit index a voter sent with its refusal, if our log has that entry (raft-rs' commit by vote).
+     * Nodes learn commits only from a leader, and apply a membership change only once they know it committed; so
+     * after the leader that committed a change is gone, the remaining voters may still campaign in the old
+     * membership, where the nodes the change removed (which may not campaign) refuse them if their logs are longer:
+     * no leader could ever be elected. A candidate that learns of a committed, unapplied change stops campaigning
+     * until it has applied it.
+     */
+    private void maybeCommitByVote(Message m) {
+        if (m.getCommit() == 0 || m.getCommitTerm() == 0 || state == StateRole.LEADER) {
+            return;
+        }
+        if (!raftLog.maybeCommit(m.getCommit(), m.getCommitTerm())) {
+            return;
+        }
+        if (state != StateRole.FOLLOWER && raftLog.hasUnappliedConfChanges()) {
+            becomeFollower(term, NONE);
+        }
     }
 
     private void stepFollower(Message m) {
@@ -1039,6 +1069,12 @@ final class Raft {
         if (raftLog.matchTerm(sIndex, sTerm)) {
             // We already have the entry the snapshot ends at: just learn the commit index.
             raftLog.commitTo(sIndex);
+            return false;
+        }
+        if (raftLog.hasUnappliedConfChanges()) {
+            // A committed membership change is handed out but not applied yet (the caller applies asynchronously).
+            // Installing the snapshot's membership now would have the caller's applyConfChange for that older
+            // entry applied on top of it. Refuse; the leader sends the snapshot again later.
             return false;
         }
         raftLog.restore(s);

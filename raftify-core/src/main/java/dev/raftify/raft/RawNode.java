@@ -199,11 +199,22 @@ public final class RawNode {
         List<Entry> entries = log.unstableEntries();
         Snapshot snapshot = log.unstable().snapshot();
         List<Entry> committed = log.nextCommittedEntries();
-        boolean mustSync = !entries.isEmpty() || snapshot != null
-                || (hardState != null && (hs.getTerm() != prevHardState.getTerm()
-                        || hs.getVote() != prevHardState.getVote()));
+        boolean termOrVoteChanged = hardState != null
+                && (hs.getTerm() != prevHardState.getTerm() || hs.getVote() != prevHardState.getVote());
+        boolean mustSync = !entries.isEmpty() || snapshot != null || termOrVoteChanged;
+        List<Message> early = raft.msgs;
+        List<Message> afterPersist = raft.msgsAfterPersist;
+        if (termOrVoteChanged && !early.isEmpty()) {
+            // Nothing may leave before the term and vote it is sent in are durable. A single voter elects itself
+            // within one Ready: had its appends of the new term left before the term was written, a crash could
+            // let it lead that term again with another log, and two different entries would share an index and
+            // term on different nodes.
+            afterPersist = new ArrayList<>(early);
+            afterPersist.addAll(raft.msgsAfterPersist);
+            early = List.of();
+        }
         Ready rd = new Ready(++readyNumber, softState, hardState, raft.readStates, entries, snapshot, committed,
-                raft.msgs, raft.msgsAfterPersist, mustSync);
+                early, afterPersist, mustSync);
         raft.msgs.clear();
         raft.msgsAfterPersist.clear();
         raft.readStates.clear();

@@ -88,7 +88,10 @@ public final class Ready {
         return committedEntries;
     }
 
-    /** Messages to send now, before persisting. */
+    /**
+     * Messages to send now, before persisting. Empty when this Ready carries a new term or vote: nothing may be
+     * sent in a term that is not durable yet, so then every message is in {@link #persistedMessages()}.
+     */
     public List<Message> messages() {
         return messages;
     }
