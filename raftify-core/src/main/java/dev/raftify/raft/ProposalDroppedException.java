@@ -5,7 +5,7 @@ public final class ProposalDroppedException extends RuntimeException {
 
     /** Why a proposal was refused. */
     public enum Reason {
-        /** No leader is known: an election is under way. */
+        /** No leader is known (an election is under way), or forwarding to the leader is off. */
         NO_LEADER,
         /** This node is not the leader and cannot forward (for example it is a learner being removed). */
         NOT_LEADER,

@@ -798,10 +798,7 @@ final class Raft {
             return;
         }
         boolean oldPaused = pr.isPaused();
-        // A probe answered at exactly the known match also proves the follower is in sync: start replicating
-        // rather than wait for new entries to move the match.
-        boolean probeConfirmed = pr.state() == ProgressState.PROBE && pr.matchIndex() == m.getIndex();
-        if (!pr.maybeUpdate(m.getIndex()) && !probeConfirmed) {
+        if (!pr.maybeUpdate(m.getIndex())) {
             return;
         }
         switch (pr.state()) {
