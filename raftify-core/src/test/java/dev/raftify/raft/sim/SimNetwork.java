@@ -1,7 +1,6 @@
 package dev.raftify.raft.sim;
 
 import dev.raftify.proto.eraftpb.Message;
-import dev.raftify.proto.eraftpb.MessageType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -119,14 +118,5 @@ final class SimNetwork {
     /** Ends every partition. */
     void heal() {
         group.clear();
-    }
-
-    int inFlight() {
-        return pool.size();
-    }
-
-    /** Whether a snapshot message: its sender must be told how the transfer ended. */
-    static boolean isSnapshot(Message m) {
-        return m.getMsgType() == MessageType.MsgSnapshot;
     }
 }

@@ -22,7 +22,6 @@ final class StateMachine {
     private long appliedIndex;
     private long digest;
     private long writeCount;
-    private long lastWrite;
     private final Set<Long> writes = new HashSet<>();
     // The writes in order, for the snapshot form; a plain growable array keeps snapshots cheap.
     private long[] order = new long[64];
@@ -60,7 +59,6 @@ final class StateMachine {
         order[(int) writeCount] = write;
         writeCount++;
         writes.add(write);
-        lastWrite = write;
         digest = fold(digest, write);
     }
 
@@ -68,10 +66,6 @@ final class StateMachine {
     static long fold(long digest, long write) {
         long h = digest * 0x9E3779B97F4A7C15L + write;
         return h ^ (h >>> 29);
-    }
-
-    long lastWrite() {
-        return lastWrite;
     }
 
     /** The snapshot form: the write ids in order. */
