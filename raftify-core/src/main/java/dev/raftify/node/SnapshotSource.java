@@ -45,9 +45,17 @@ final class SnapshotSource implements Storage {
                 || cs.getVotersOutgoingList().contains(id) || cs.getLearnersNextList().contains(id);
     }
 
+    /**
+     * The membership the core starts from is the stored snapshot's, not the latest stored one: the node restarts at
+     * the snapshot's index and replays every committed entry after it, membership changes included. Starting from
+     * the latest membership would apply those changes a second time (a learner promoted after the snapshot would be
+     * demoted again while replaying, for a while).
+     */
     @Override
     public RaftState initialState() {
-        return storage.initialState();
+        RaftState stored = storage.initialState();
+        ConfState atSnapshot = storage.snapshot(0, 0).getMetadata().getConfState();
+        return new RaftState(stored.hardState(), atSnapshot);
     }
 
     @Override
