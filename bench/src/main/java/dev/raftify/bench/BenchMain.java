@@ -1,5 +1,8 @@
 package dev.raftify.bench;
 
+import dev.raftify.bench.cluster.ClusterBench;
+import dev.raftify.bench.cluster.JfrTop;
+import java.util.Arrays;
 import java.util.Collection;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -11,15 +14,29 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the append and fsync benchmarks and prints appends per second for each batch size next to the disk's raw
- * fsync latency. Any JMH command-line option overrides the defaults (e.g. {@code -i 5 -r 5s}).
+ * The bench jar's entry point. {@code cluster ...} runs the cluster benchmark ({@link ClusterBench}),
+ * {@code jfr-top FILE...} summarizes JFR recordings ({@link JfrTop}); anything else runs the JMH benchmarks and
+ * prints appends per second for each batch size next to the disk's raw fsync latency. Any JMH command-line
+ * option overrides the defaults (e.g. {@code -i 5 -r 5s}, or a regular expression selecting benchmarks).
  */
 public final class BenchMain {
 
     private BenchMain() {
     }
 
-    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("cluster")) {
+            ClusterBench.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("jfr-top")) {
+            JfrTop.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        runJmh(args);
+    }
+
+    private static void runJmh(String[] args) throws RunnerException, CommandLineOptionException {
         String dir = System.getProperty("raftify.bench.dir", ".");
         CommandLineOptions cli = new CommandLineOptions(args);
         // Options set on a builder win over its parent's, so the defaults are set only where the command line
