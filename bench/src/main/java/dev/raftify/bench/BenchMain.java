@@ -45,7 +45,9 @@ public final class BenchMain {
                 .jvmArgsAppend("--add-opens", "java.base/java.nio=ALL-UNNAMED",
                         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-Draftify.bench.dir=" + dir);
         if (cli.getIncludes().isEmpty()) {
-            options.include(LmdbAppendBenchmark.class.getSimpleName()).include(FsyncBenchmark.class.getSimpleName());
+            options.include(LmdbAppendBenchmark.class.getSimpleName()).include(FsyncBenchmark.class.getSimpleName())
+                    .include(CoreStepBenchmark.class.getSimpleName())
+                    .include(MessageBatchCodecBenchmark.class.getSimpleName());
         }
         if (!cli.getForkCount().hasValue()) {
             options.forks(1);
@@ -69,6 +71,13 @@ public final class BenchMain {
         double fsyncPerSec = score(results, "write4kAndFsync");
         double fdatasyncPerSec = score(results, "write4kAndFdatasync");
         System.out.println();
+        if (!Double.isNaN(fsyncPerSec)) {
+            printDisk(results, fsyncPerSec, fdatasyncPerSec);
+        }
+        printInMemory(results);
+    }
+
+    private static void printDisk(Collection<RunResult> results, double fsyncPerSec, double fdatasyncPerSec) {
         System.out.println("Raw disk: write 4 KB + fsync     " + latency(fsyncPerSec) + " ("
                 + String.format("%,.0f", fsyncPerSec) + "/s)");
         System.out.println("Raw disk: write 4 KB + fdatasync " + latency(fdatasyncPerSec) + " ("
@@ -84,6 +93,30 @@ public final class BenchMain {
                     System.out.printf("%-7d %,14.0f %,12.0f %12s %21.1fx%n", batch(r), readys * batch(r), readys,
                             latency(readys), fsyncPerSec / readys);
                 });
+        System.out.println();
+    }
+
+    /** The core and codec benchmarks: per batch, and per entry (batches times batch size). */
+    private static void printInMemory(Collection<RunResult> results) {
+        System.out.printf("%-34s %7s %16s %16s%n", "per batch of N 1 KB entries", "N", "batches/s", "entries/s");
+        results.stream()
+                .filter(r -> r.getParams().getBenchmark().contains("CoreStep")
+                        || r.getParams().getBenchmark().contains("MessageBatchCodec"))
+                .sorted((a, b) -> a.getParams().getBenchmark().equals(b.getParams().getBenchmark())
+                        ? Integer.compare(size(a), size(b))
+                        : a.getParams().getBenchmark().compareTo(b.getParams().getBenchmark()))
+                .forEach(r -> {
+                    String name = r.getParams().getBenchmark();
+                    name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+                    double score = r.getPrimaryResult().getScore();
+                    System.out.printf("%-34s %7d %,16.0f %,16.0f%n", name, size(r), score, score * size(r));
+                });
+    }
+
+    /** The batch size of a core or codec result (its only parameter). */
+    private static int size(RunResult r) {
+        String v = r.getParams().getParam("batch");
+        return Integer.parseInt(v != null ? v : r.getParams().getParam("entries"));
     }
 
     private static int batch(RunResult r) {

@@ -7,7 +7,8 @@ import java.util.List;
 /** The cluster benchmark's command line. */
 final class BenchOptions {
     int reps = 3;
-    int warmupSeconds = 4;
+    int warmupSeconds = 5;
+    int firstWarmupSeconds = 15;
     int measureSeconds = 10;
     List<Integer> workloads = List.of(1, 32, 256);
     List<Engine> engines = List.of(Engine.RAFTIFY, Engine.RATIS);
@@ -22,7 +23,9 @@ final class BenchOptions {
     static final String USAGE = """
             usage: cluster [options]
               --reps N            repetitions; engines alternate R, Ra, Ra, R, ... (default 3)
-              --warmup S          seconds of load before each measured window, not measured (default 4)
+              --warmup S          seconds of load before each measured window, not measured (default 5)
+              --first-warmup S    the same before a round's first workload, while the fresh member JVMs
+                                  compile their hot code (default 15)
               --measure S         measured seconds per workload (default 10)
               --workloads LIST    writes in flight, comma-separated (default 1,32,256)
               --engines LIST      raftify,ratis (default both)
@@ -53,6 +56,7 @@ final class BenchOptions {
             switch (a) {
                 case "--reps" -> o.reps = Integer.parseInt(v);
                 case "--warmup" -> o.warmupSeconds = Integer.parseInt(v);
+                case "--first-warmup" -> o.firstWarmupSeconds = Integer.parseInt(v);
                 case "--measure" -> o.measureSeconds = Integer.parseInt(v);
                 case "--workloads" -> o.workloads = ints(v);
                 case "--engines" -> {

@@ -39,6 +39,10 @@ public final class JfrTop {
         Map<String, Long> methods = new HashMap<>();
         Map<String, Long> ownFrames = new HashMap<>();
         Map<String, Long> allocations = new HashMap<>();
+        // Per-thread CPU (user + system, Java or native), as a share of one core, summed over the periodic samples.
+        Map<String, Long> threadCpu = new HashMap<>();
+        long cpuSamples = 0;
+        double jvmCpu = 0;
         long samples = 0;
         long gcs = 0;
         Duration pauses = Duration.ZERO;
@@ -59,6 +63,15 @@ public final class JfrTop {
                     add(methods, simple(cls) + "." + f.getMethod().getName(), 1);
                     add(ownFrames, firstOwnFrame(st.getFrames()), 1);
                 }
+                case "jdk.ThreadCPULoad" -> {
+                    RecordedThread t = e.getThread("eventThread");
+                    String name = t == null || t.getJavaName() == null ? osName(t) : fold(t.getJavaName());
+                    add(threadCpu, name, Math.round(1e6 * (e.getFloat("user") + e.getFloat("system"))));
+                }
+                case "jdk.CPULoad" -> {
+                    cpuSamples++;
+                    jvmCpu += e.getFloat("jvmUser") + e.getFloat("jvmSystem");
+                }
                 case "jdk.ObjectAllocationSample" -> add(allocations,
                         e.getClass("objectClass").getName(), e.getLong("weight"));
                 case "jdk.GCPhasePause" -> {
@@ -73,7 +86,14 @@ public final class JfrTop {
         }
         System.out.printf(Locale.ROOT, "%s: %,d Java execution samples; %d GC pauses, %.1f ms in all, longest %.1f ms%n",
                 file.getFileName(), samples, gcs, pauses.toNanos() / 1e6, longest.toNanos() / 1e6);
-        print("threads", threads, samples, top);
+        if (cpuSamples > 0) {
+            // jdk.CPULoad is a share of the whole machine; times the core count it reads as cores in use.
+            System.out.printf(Locale.ROOT, "  JVM CPU: %.2f cores on average (user + system)%n",
+                    jvmCpu / cpuSamples * Runtime.getRuntime().availableProcessors());
+            long total = threadCpu.values().stream().mapToLong(Long::longValue).sum();
+            print("CPU by thread, Java and native (jdk.ThreadCPULoad)", threadCpu, total, top);
+        }
+        print("Java samples by thread", threads, samples, top);
         print("self, by package", packages, samples, top);
         print("self, by method", methods, samples, top);
         print("inclusive, by the engine's first own frame", ownFrames, samples, top);
@@ -103,6 +123,10 @@ public final class JfrTop {
 
     private static String simple(String cls) {
         return cls.substring(cls.lastIndexOf('.') + 1);
+    }
+
+    private static String osName(RecordedThread t) {
+        return t == null || t.getOSName() == null ? "?" : fold(t.getOSName());
     }
 
     /** Thread names with their numbers folded: pool-3-thread-12 and pool-3-thread-7 are one pool. */

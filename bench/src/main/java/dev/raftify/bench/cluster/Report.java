@@ -41,8 +41,9 @@ final class Report {
         out("Ratis     3.1.3 defaults: segmented log, flush + fsync per batch; election timeout %s..%s",
                 RaftServerConfigKeys.Rpc.timeoutMin(ratis, s -> { }), RaftServerConfigKeys.Rpc.timeoutMax(ratis, s -> { }));
         out("load      writes in flight %s (closed loop, one client in the driver JVM, to the leader); warm-up %d s "
-                + "and %d s measured per workload; %d repetitions, engines alternating; %d leader kills per round",
-                opts.workloads, opts.warmupSeconds, opts.measureSeconds, opts.reps, opts.kills);
+                + "(first workload of a round %d s) and %d s measured per workload; %d repetitions, engines "
+                + "alternating; %d leader kills per round", opts.workloads, opts.warmupSeconds,
+                opts.firstWarmupSeconds, opts.measureSeconds, opts.reps, opts.kills);
         out("load avg  %.2f at start", loadAverage());
         out("");
     }
