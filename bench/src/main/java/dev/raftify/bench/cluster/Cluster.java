@@ -116,6 +116,17 @@ final class Cluster implements AutoCloseable {
         return best;
     }
 
+    /** The leader, waiting up to {@code timeoutMillis} for one; null if there is none by then. */
+    MemberProcess awaitLeader(long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        MemberProcess leader = leader();
+        while (leader == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+            leader = leader();
+        }
+        return leader;
+    }
+
     /**
      * Waits for a live member to become leader after {@code afterNanos} (MemberProcess.NONE: at any time);
      * returns when it did (System.nanoTime), or MemberProcess.NONE on timeout.

@@ -99,7 +99,7 @@ public final class ClusterBench {
     }
 
     private Results.Workload workload(Cluster cluster, int inFlight, int warmupSeconds) throws Exception {
-        MemberProcess leader = cluster.leader();
+        MemberProcess leader = cluster.awaitLeader(30_000);
         if (leader == null) {
             throw new IllegalStateException(cluster.engine().label() + " has no leader before the workload");
         }
@@ -139,13 +139,9 @@ public final class ClusterBench {
      * so the next kill again leaves two up-to-date members.
      */
     private double killLeader(Cluster cluster, boolean restart) throws Exception {
-        MemberProcess leader = cluster.leader();
+        MemberProcess leader = cluster.awaitLeader(30_000);
         if (leader == null) {
-            long s = cluster.awaitNewLeader(MemberProcess.NONE, 30_000);
-            leader = cluster.leader();
-            if (s == MemberProcess.NONE || leader == null) {
-                return Double.NaN;
-            }
+            return Double.NaN;
         }
         long killed = System.nanoTime();
         leader.kill();
