@@ -17,6 +17,8 @@ import java.util.List;
  * closes.
  */
 public final class BenchNode {
+    static final int POLL_MILLIS = 5;
+
     private BenchNode() {}
 
     public static void main(String[] args) throws Exception {
@@ -42,8 +44,9 @@ public final class BenchNode {
     }
 
     /**
-     * Reports role changes within about a millisecond; the election time after a leader is killed is read from
-     * these stamps, so the poll period bounds its error.
+     * Reports role changes within {@link #POLL_MILLIS}; the election time after a leader is killed is read from
+     * these stamps, so the poll period bounds its error (a few ms against elections of hundreds). Polling
+     * faster costs each member a measurable share of a core in wake-ups, which the CPU figures would include.
      */
     private static void watchRole(Member member) {
         boolean leader = false;
@@ -54,7 +57,7 @@ public final class BenchNode {
                 say((leader ? "LEADER " : "FOLLOWER ") + System.nanoTime());
             }
             try {
-                Thread.sleep(1);
+                Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 return;
             }
