@@ -149,6 +149,15 @@ final class Cluster implements AutoCloseable {
         return MemberProcess.NONE;
     }
 
+    /** Elections won since {@code afterNanos}: a workload should see none (a leader change stalls its writes). */
+    int leaderChangesAfter(long afterNanos) {
+        int n = 0;
+        for (MemberProcess m : members) {
+            n += m.leaderChangesAfter(afterNanos);
+        }
+        return n;
+    }
+
     /** CPU time used so far by all live members, in nanoseconds. */
     long cpuNanos() {
         long sum = 0;

@@ -105,6 +105,7 @@ public final class ClusterBench {
         }
         try (WriteClient client = cluster.engine().client(cluster.ports(), leader.id, inFlight)) {
             ClosedLoopLoad load = new ClosedLoopLoad(client, inFlight, commands);
+            long started = System.nanoTime();
             load.start();
             Thread.sleep(warmupSeconds * 1000L);
             load.interval();
@@ -126,7 +127,8 @@ public final class ClusterBench {
             return new Results.Workload(inFlight, n, (t1 - t0) / 1e9,
                     h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
                     h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6,
-                    (cpu1 - cpu0) / 1e9 * per1000, (client1 - client0) / 1e9 * per1000, errors);
+                    (cpu1 - cpu0) / 1e9 * per1000, (client1 - client0) / 1e9 * per1000, errors,
+                    cluster.leaderChangesAfter(started));
         } finally {
             // Let the followers and the apply threads drain before the next workload.
             Thread.sleep(500);

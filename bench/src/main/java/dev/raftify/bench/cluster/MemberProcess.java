@@ -87,6 +87,13 @@ final class MemberProcess {
         return leaderSinceNanos;
     }
 
+    /** How many times this member became leader after {@code afterNanos}. */
+    int leaderChangesAfter(long afterNanos) {
+        synchronized (leaderStamps) {
+            return (int) leaderStamps.stream().filter(s -> s > afterNanos).count();
+        }
+    }
+
     /** The first time this member became leader after {@code afterNanos}, or NONE. */
     long becameLeaderAfter(long afterNanos) {
         synchronized (leaderStamps) {

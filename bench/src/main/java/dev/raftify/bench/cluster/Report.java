@@ -54,7 +54,8 @@ final class Report {
         for (Results.Workload w : r.workloads()) {
             b.append(String.format(Locale.ROOT, " | %d: %,.0f/s p50 %.2f p99 %.2f ms cpu %.3f s/1k%s", w.inFlight(),
                     w.writesPerSecond(), w.p50(), w.p99(), w.memberCpuPer1000(),
-                    w.errors() > 0 ? " errors " + w.errors() : ""));
+                    (w.errors() > 0 ? " errors " + w.errors() : "")
+                            + (w.leaderChanges() > 0 ? " LEADER CHANGES " + w.leaderChanges() : "")));
         }
         if (!r.electAfterKill().isEmpty()) {
             b.append(" | after kill");

@@ -7,9 +7,12 @@ import java.util.List;
 final class Results {
     private Results() {}
 
-    /** One workload's measured window. Latencies in milliseconds; CPU in seconds per 1,000 writes. */
+    /**
+     * One workload's measured window. Latencies in milliseconds; CPU in seconds per 1,000 writes; leader changes
+     * during the warm-up and the window (the client follows them, but each stalls writes for an election).
+     */
     record Workload(int inFlight, long writes, double seconds, double p50, double p99, double p999, double max,
-            double memberCpuPer1000, double clientCpuPer1000, long errors) {
+            double memberCpuPer1000, double clientCpuPer1000, long errors, int leaderChanges) {
         double writesPerSecond() {
             return writes / seconds;
         }
