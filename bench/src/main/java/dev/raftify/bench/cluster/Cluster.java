@@ -168,11 +168,21 @@ final class Cluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        for (MemberProcess m : members) {
-            if (m != null && m.isAlive()) {
-                m.stop();
+    public void close() {
+        try {
+            for (MemberProcess m : members) {
+                if (m != null && m.isAlive()) {
+                    m.stop();
+                }
             }
+        } catch (InterruptedException e) {
+            // Interrupted while stopping: kill what is left rather than leave member JVMs behind.
+            for (MemberProcess m : members) {
+                if (m != null) {
+                    m.destroyNow();
+                }
+            }
+            Thread.currentThread().interrupt();
         }
     }
 }

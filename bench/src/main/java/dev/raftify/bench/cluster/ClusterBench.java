@@ -2,11 +2,11 @@ package dev.raftify.bench.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +52,7 @@ public final class ClusterBench {
             // R, Ra, then Ra, R: each engine goes first as often as second.
             List<Engine> order = new ArrayList<>(opts.engines);
             if (rep % 2 == 1) {
-                java.util.Collections.reverse(order);
+                Collections.reverse(order);
             }
             for (Engine engine : order) {
                 Results.Round r = round(engine, rep);
@@ -182,10 +182,6 @@ public final class ClusterBench {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         return cmd;
-    }
-
-    static String driverJvm() {
-        return String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
     private static void deleteTree(Path root) {

@@ -3,6 +3,7 @@ package dev.raftify.bench.cluster;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -118,7 +119,7 @@ public final class JfrTop {
     private static String packageOf(String cls) {
         String[] parts = cls.split("\\.");
         int keep = Math.min(parts.length - 1, cls.startsWith("org.apache.ratis.thirdparty.") ? 6 : 4);
-        return String.join(".", java.util.Arrays.copyOf(parts, Math.max(1, keep)));
+        return String.join(".", Arrays.copyOf(parts, Math.max(1, keep)));
     }
 
     private static String simple(String cls) {

@@ -29,8 +29,4 @@ final class KvCommand {
     static long key(byte[] command) {
         return ByteBuffer.wrap(command).getLong(0);
     }
-
-    static long key(ByteBuffer command) {
-        return command.getLong(command.position());
-    }
 }

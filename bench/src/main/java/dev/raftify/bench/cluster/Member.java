@@ -1,5 +1,7 @@
 package dev.raftify.bench.cluster;
 
+import java.io.IOException;
+
 /** One running cluster member inside a {@link BenchNode} process. */
 interface Member extends AutoCloseable {
 
@@ -7,5 +9,5 @@ interface Member extends AutoCloseable {
     boolean isLeader();
 
     @Override
-    void close() throws Exception;
+    void close() throws IOException;
 }

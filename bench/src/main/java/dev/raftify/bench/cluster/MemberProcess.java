@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,7 +38,7 @@ final class MemberProcess {
             throws IOException {
         List<String> cmd = new ArrayList<>(jvm);
         cmd.add(BenchNode.class.getName());
-        cmd.add(engine.name().toLowerCase(java.util.Locale.ROOT));
+        cmd.add(engine.name().toLowerCase(Locale.ROOT));
         cmd.add(Integer.toString(id));
         cmd.add(dir.toString());
         StringBuilder p = new StringBuilder();
@@ -115,14 +116,15 @@ final class MemberProcess {
         return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGKILL without waiting. */
+    void destroyNow() {
+        process.destroyForcibly();
     }
 
     /** Closes its standard input (it then closes its member and exits); kills it if it has not exited in time. */
