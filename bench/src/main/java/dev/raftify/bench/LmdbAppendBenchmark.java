@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class LmdbAppendBenchmark {
 
-    @Param({"1", "16", "256"})
+    @Param({"1", "16", "64", "256"})
     public int batchSize;
 
     private Path dir;

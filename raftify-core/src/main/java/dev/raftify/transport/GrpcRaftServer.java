@@ -19,6 +19,10 @@ public final class GrpcRaftServer implements AutoCloseable {
     public GrpcRaftServer(String address, Config config, RaftServiceImpl service) {
         HostPort hp = HostPort.parse(address);
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(hp.host(), hp.port()))
+                // Every RaftServiceImpl handler only posts to the node's mailbox or answers from a future's
+                // callback; none blocks. Running them on the event loop saves a thread hand-off per call and
+                // per peer message batch (the default executor cost a wake-up and ~10% of a busy node's CPU).
+                .directExecutor()
                 .maxInboundMessageSize(config.maxGrpcMessageSize())
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)

@@ -51,7 +51,11 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Serves the RaftService for one node: peer traffic, client operations and inspection. */
+/**
+ * Serves the RaftService for one node: peer traffic, client operations and inspection. Handlers run on gRPC's
+ * event loop ({@link GrpcRaftServer} uses a direct executor), so none may block: each posts to the node and
+ * answers from the returned future's callback.
+ */
 public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
     private static final Logger log = LoggerFactory.getLogger(RaftServiceImpl.class);
 

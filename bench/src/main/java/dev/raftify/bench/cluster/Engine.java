@@ -1,0 +1,51 @@
+package dev.raftify.bench.cluster;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** The Raft engines the cluster benchmark runs side by side: how to start a member and how to write to one. */
+enum Engine {
+    RAFTIFY("Raftify") {
+        @Override
+        Member member(int id, Path dir, List<Integer> ports) throws Exception {
+            return new RaftifyMember(id, dir, ports);
+        }
+
+        @Override
+        WriteClient client(List<Integer> ports, int leaderId, int maxInFlight) {
+            return new RaftifyWriteClient(ports.get(leaderId - 1));
+        }
+    },
+    RATIS("Ratis") {
+        @Override
+        Member member(int id, Path dir, List<Integer> ports) throws Exception {
+            return new RatisMember(id, dir, ports);
+        }
+
+        @Override
+        WriteClient client(List<Integer> ports, int leaderId, int maxInFlight) {
+            return new RatisWriteClient(ports, leaderId, maxInFlight);
+        }
+    };
+
+    private final String label;
+
+    Engine(String label) {
+        this.label = label;
+    }
+
+    String label() {
+        return label;
+    }
+
+    /** Starts member {@code id} (1-based) of a 3-member cluster whose members listen on {@code ports}. */
+    abstract Member member(int id, Path dir, List<Integer> ports) throws Exception;
+
+    /** A client sending writes to the leader, member {@code leaderId}. */
+    abstract WriteClient client(List<Integer> ports, int leaderId, int maxInFlight);
+
+    static Engine parse(String s) {
+        return valueOf(s.toUpperCase(Locale.ROOT));
+    }
+}
