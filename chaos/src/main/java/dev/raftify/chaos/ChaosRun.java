@@ -136,7 +136,13 @@ public final class ChaosRun {
                 faults.injected(), byKey.size(), violations, undecided, durability, problems, reportFile, runTime,
                 checkTime);
         if (passed && !settings.keep()) {
-            deleteTree(dir);
+            // The nodes' data directories are large and of no use once the run passed; the plan, the fault log,
+            // the history and the node logs stay.
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.filter(p -> p.getFileName().toString().matches("slot-\\d+-gen-\\d+")).toList()) {
+                    deleteTree(p);
+                }
+            }
         }
         return result;
     }
@@ -240,6 +246,10 @@ public final class ChaosRun {
         faults.lines().forEach(l -> b.append("  ").append(l).append('\n'));
         b.append("\nreplay the run (same seed: same fault plan and targets; timing differs):\n  ")
                 .append(settings.replayCommand()).append('\n');
+        b.append("or outside Maven:\n  java -cp chaos/target/classes dev.raftify.chaos.ChaosMain run --seeds ")
+                .append(settings.seed()).append(" --nodes ").append(settings.nodes()).append(" --clients ")
+                .append(settings.clients()).append(settings.runFor().isZero() ? ""
+                        : " --duration 1s --run-duration " + settings.runFor().toSeconds() + "s").append('\n');
         b.append("check this run's recorded history again:\n  java -cp chaos/target/classes dev.raftify.chaos.ChaosMain "
                 + "check ").append(dir.resolve("history.txt")).append('\n');
         b.append("node logs: ").append(dir).append("/slot-*.log\n");

@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param root the repository root (where {@code ./raftify-memstore} is)
  * @param out where the run's directory goes (node data and logs, history, violation report)
  * @param runFor fault time beyond the first pass over every fault kind (zero: that pass only)
- * @param keep whether to keep the run's directory when it passes (it is always kept when it fails)
+ * @param keep whether to keep the nodes' data directories when the run passes (always kept when it fails)
  */
 public record RunSettings(Path root, Path out, long seed, int nodes, int clients, int activeKeys, int opsPerKey,
         Duration runFor, boolean keep) {
