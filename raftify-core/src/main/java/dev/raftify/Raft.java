@@ -7,7 +7,6 @@ import dev.raftify.proto.eraftpb.ConfChangeType;
 import dev.raftify.proto.eraftpb.ConfChangeV2;
 import dev.raftify.proto.eraftpb.ConfState;
 import dev.raftify.proto.service.ChangeConfigArgs;
-import dev.raftify.proto.service.ChangeConfigResponse;
 import dev.raftify.proto.service.Error;
 import dev.raftify.proto.service.Peer;
 import dev.raftify.proto.service.RaftServiceGrpc;
@@ -35,6 +34,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * A Raftify node: storage, state machine, consensus and transport, ready to start. Build one with
@@ -116,34 +116,48 @@ public final class Raft implements AutoCloseable {
      * @throws RaftifyException if the cluster cannot be reached or refuses
      */
     public static JoinTicket requestId(String raftAddress, String peerAddress, Config config) {
-        String target = peerAddress;
+        RequestIdResponse r = callLeader(peerAddress, config, config.confChangeTimeout().toMillis(),
+                "reserve an id", stub -> stub.requestId(RequestIdArgs.newBuilder().setRaftAddress(raftAddress).build()),
+                resp -> resp.hasTicket() ? null : resp.getError());
+        Map<Long, String> peers = new HashMap<>();
+        for (Peer p : r.getTicket().getPeersList()) {
+            peers.put(p.getNodeId(), p.getAddress());
+        }
+        return new JoinTicket(r.getTicket().getReservedId(), r.getTicket().getLeaderId(),
+                r.getTicket().getLeaderAddress(), peers);
+    }
+
+    /**
+     * Calls the leader through {@code start}, following at most a few NOT_LEADER redirects.
+     *
+     * @param errorOf the response's error, or null when it succeeded
+     * @throws RaftifyException if the cluster cannot be reached, refuses, or no leader is found
+     */
+    private static <R> R callLeader(String start, Config config, long deadlineMillis, String what,
+            Function<RaftServiceGrpc.RaftServiceBlockingStub, R> call, Function<R, Error> errorOf) {
+        String target = start;
         for (int hop = 0; hop < 3; hop++) {
             ManagedChannel ch = Channels.open(target, config.clusterId(), config.tls(), config.maxGrpcMessageSize());
             try {
-                RequestIdResponse r = RaftServiceGrpc.newBlockingStub(ch)
-                        .withDeadlineAfter(config.confChangeTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                        .requestId(RequestIdArgs.newBuilder().setRaftAddress(raftAddress).build());
-                if (r.hasTicket()) {
-                    Map<Long, String> peers = new HashMap<>();
-                    for (Peer p : r.getTicket().getPeersList()) {
-                        peers.put(p.getNodeId(), p.getAddress());
-                    }
-                    return new JoinTicket(r.getTicket().getReservedId(), r.getTicket().getLeaderId(),
-                            r.getTicket().getLeaderAddress(), peers);
+                R r = call.apply(RaftServiceGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS));
+                Error e = errorOf.apply(r);
+                if (e == null) {
+                    return r;
                 }
-                Error e = r.getError();
                 if (e.getCode() == Error.Code.NOT_LEADER && !e.getLeaderAddress().isEmpty()) {
                     target = e.getLeaderAddress();
                     continue;
                 }
-                throw new RaftifyException("cluster at " + target + " refused to reserve an id: " + e.getMessage());
+                throw new RaftifyException("cannot " + what + " through " + target + ": " + e.getMessage());
             } catch (StatusRuntimeException e) {
-                throw new RaftifyException("cannot reach " + target + ": " + e.getStatus().getDescription(), e);
+                throw new RaftifyException("cannot reach " + target + " to " + what + ": "
+                        + e.getStatus().getCode() + " " + e.getStatus().getDescription(), e);
             } finally {
                 ch.shutdownNow();
             }
         }
-        throw new RaftifyException("no leader found from " + peerAddress + " after following redirects");
+        throw new RaftifyException("no leader found from " + start + " to " + what + " after following redirects");
     }
 
     /** Starts serving and participating. */
@@ -158,37 +172,14 @@ public final class Raft implements AutoCloseable {
      * and completes once the change is applied there.
      */
     public CompletableFuture<ConfState> joinCluster(JoinTicket ticket, boolean asLearner) {
-        return CompletableFuture.supplyAsync(() -> {
-            ConfChangeV2 cc = ConfChangeV2.newBuilder().addChanges(ConfChangeSingle.newBuilder()
-                    .setChangeType(asLearner ? ConfChangeType.AddLearnerNode : ConfChangeType.AddNode)
-                    .setNodeId(runtime.id())).build();
-            String target = ticket.leaderAddress();
-            for (int hop = 0; hop < 3; hop++) {
-                ManagedChannel ch = Channels.open(target, config.clusterId(), config.tls(),
-                        config.maxGrpcMessageSize());
-                try {
-                    ChangeConfigResponse r = RaftServiceGrpc.newBlockingStub(ch)
-                            .withDeadlineAfter(config.confChangeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
-                            .changeConfig(ChangeConfigArgs.newBuilder().setConfChange(cc)
-                                    .addAddresses(Peer.newBuilder().setNodeId(runtime.id())
-                                            .setAddress(runtime.address())).build());
-                    if (r.hasConfState()) {
-                        return r.getConfState();
-                    }
-                    Error e = r.getError();
-                    if (e.getCode() == Error.Code.NOT_LEADER && !e.getLeaderAddress().isEmpty()) {
-                        target = e.getLeaderAddress();
-                        continue;
-                    }
-                    throw new RaftifyException("joining through " + target + " failed: " + e.getMessage());
-                } catch (StatusRuntimeException e) {
-                    throw new RaftifyException("cannot reach " + target + ": " + e.getStatus().getDescription(), e);
-                } finally {
-                    ch.shutdownNow();
-                }
-            }
-            throw new RaftifyException("no leader found to join through");
-        });
+        ConfChangeV2 cc = ConfChangeV2.newBuilder().addChanges(ConfChangeSingle.newBuilder()
+                .setChangeType(asLearner ? ConfChangeType.AddLearnerNode : ConfChangeType.AddNode)
+                .setNodeId(runtime.id())).build();
+        ChangeConfigArgs args = ChangeConfigArgs.newBuilder().setConfChange(cc)
+                .addAddresses(Peer.newBuilder().setNodeId(runtime.id()).setAddress(runtime.address())).build();
+        return CompletableFuture.supplyAsync(() -> callLeader(ticket.leaderAddress(), config,
+                config.confChangeTimeout().toMillis() + 1000, "join the cluster", stub -> stub.changeConfig(args),
+                r -> r.hasConfState() ? null : r.getError()).getConfState());
     }
 
     public RaftNode node() {

@@ -180,7 +180,9 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
             lastSnapshotIndex = snapIndex;
         }
         this.appliedIndex = snapIndex;
-        this.raw = new RawNode(config.raftConfig(id, snapIndex), storage, random);
+        // Called on the Raft thread (from inside the core), so the snapshot request is made directly.
+        this.raw = new RawNode(config.raftConfig(id, snapIndex), new SnapshotSource(storage, () -> requestSnapshot(null)),
+                random);
         this.applyLoop = new ApplyLoop(this, stateMachine, pending, snapIndex, confState, peers);
         this.raftThread = new Thread(this::runLoop, "raftify-node-" + id);
         this.applyThread = new Thread(applyLoop, "raftify-apply-" + id);
@@ -820,6 +822,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
     /** On the Raft thread: applies a committed membership change and persists it with the peer addresses. */
     ConfChangeOutcome applyConfChangeEntry(Entry e) {
         ConfChangeV2 cc = ConfChangeCodec.decode(e);
+        boolean wasMember = isMember(raw.status().confState(), id);
         ConfState cs;
         try {
             cs = raw.applyConfChange(cc);
@@ -850,7 +853,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         log.info("node {}: membership is now voters={} learners={}{} (index {})", id, cs.getVotersList(),
                 cs.getLearnersList(), cs.getVotersOutgoingCount() > 0 ? " outgoing=" + cs.getVotersOutgoingList() : "",
                 e.getIndex());
-        if (!isMember(cs, id)) {
+        if (wasMember && !isMember(cs, id)) {
             log.info("node {}: removed from the cluster", id);
         }
         return new ConfChangeOutcome(cs, book, null);
@@ -990,8 +993,11 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         long best = 0;
         long bestMatch = -1;
         for (PeerProgress p : s.getProgressList()) {
+            // Only a peer heard from within a few heartbeats is worth waiting for.
+            boolean recentlyHeard = p.getLastContactMillis() >= 0
+                    && p.getLastContactMillis() < config.tickInterval().multipliedBy(config.heartbeatTick() * 3L).toMillis();
             if (p.getNodeId() != id && !p.getIsLearner() && s.getConfState().getVotersList().contains(p.getNodeId())
-                    && p.getMatchIndex() > bestMatch && p.getRecentActive()) {
+                    && p.getMatchIndex() > bestMatch && recentlyHeard) {
                 best = p.getNodeId();
                 bestMatch = p.getMatchIndex();
             }

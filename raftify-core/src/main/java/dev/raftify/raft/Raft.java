@@ -687,18 +687,20 @@ final class Raft {
                     "leadership is being transferred to " + leadTransferee);
         }
         List<Entry> entries = m.getEntriesList();
+        // Recorded only once the entries are appended: a refused proposal must not leave a phantom pending change.
+        long newPendingConfIndex = pendingConfIndex;
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             ConfChangeV2 cc = ConfChangeCodec.decode(e);
             if (cc == null) {
                 continue;
             }
-            boolean alreadyPending = pendingConfIndex > raftLog.applied();
+            boolean alreadyPending = newPendingConfIndex > raftLog.applied();
             boolean alreadyJoint = prs.config().voters().isJoint();
             boolean wantsLeaveJoint = ConfChanges.leaveJoint(cc);
             if (alreadyPending) {
                 throw new ProposalDroppedException(ProposalDroppedException.Reason.CONF_CHANGE_PENDING,
-                        "a membership change at index " + pendingConfIndex + " is not applied yet (applied "
+                        "a membership change at index " + newPendingConfIndex + " is not applied yet (applied "
                                 + raftLog.applied() + ")");
             }
             if (alreadyJoint && !wantsLeaveJoint) {
@@ -710,13 +712,14 @@ final class Raft {
                         "cannot leave a joint configuration: the configuration is not joint");
             }
             // Only one membership change per proposal batch.
-            pendingConfIndex = raftLog.lastIndex() + i + 1;
+            newPendingConfIndex = raftLog.lastIndex() + i + 1;
         }
         if (!appendEntries(entries)) {
             throw new ProposalDroppedException(ProposalDroppedException.Reason.UNCOMMITTED_SIZE_EXCEEDED,
                     "uncommitted entries (" + uncommittedSize + " bytes) exceed maxUncommittedSize ("
                             + config.maxUncommittedSize() + ")");
         }
+        pendingConfIndex = newPendingConfIndex;
         bcastAppend();
     }
 

@@ -32,7 +32,7 @@ final class PeerSender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PeerSender.class);
     private static final int MAX_BATCH = 512;
     private static final int QUEUE_CAPACITY = 16_384;
-    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final long selfId;
     private final long peerId;
@@ -46,6 +46,7 @@ final class PeerSender implements Runnable {
 
     private ClientCallStreamObserver<MessageBatch> stream;
     private volatile boolean streamBroken;
+    private boolean everOpened;
     private long backoffNanos;
     private long nextAttemptNanos;
     private volatile boolean loggedDown;
@@ -145,6 +146,11 @@ final class PeerSender implements Runnable {
         if (stream != null && !streamBroken) {
             return;
         }
+        if (everOpened) {
+            // gRPC's own reconnect backoff grows to minutes; a peer that restarted should be reached at once.
+            channel.resetConnectBackoff();
+        }
+        everOpened = true;
         streamBroken = false;
         ClientResponseObserver<MessageBatch, SendMessagesResponse> responses = new ClientResponseObserver<>() {
             @Override

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -52,7 +53,7 @@ final class TestCluster {
     private final Set<Long> isolated = new HashSet<>();
     private final Set<Long> droppedLinks = new HashSet<>();
     private Predicate<Message> dropFilter = m -> false;
-    private final Consumer<RaftConfig.Builder> configurer;
+    private final BiConsumer<Long, RaftConfig.Builder> configurer;
     final Random random;
     /** Every message delivered, for tests that inspect traffic. */
     final List<Message> delivered = new ArrayList<>();
@@ -62,6 +63,11 @@ final class TestCluster {
     }
 
     TestCluster(long seed, Consumer<RaftConfig.Builder> configurer, long... ids) {
+        this(seed, (id, b) -> configurer.accept(b), ids);
+    }
+
+    /** A cluster whose nodes may be configured differently: {@code configurer} gets each node's id. */
+    TestCluster(long seed, BiConsumer<Long, RaftConfig.Builder> configurer, long... ids) {
         this.random = new Random(seed);
         this.configurer = configurer;
         for (long id : ids) {
@@ -92,7 +98,7 @@ final class TestCluster {
 
     private RawNode newRawNode(long id, MemStorage s, long applied) {
         RaftConfig.Builder b = RaftConfig.builder(id).electionTick(10).heartbeatTick(1).applied(applied);
-        configurer.accept(b);
+        configurer.accept(id, b);
         return new RawNode(b.build(), s, new Random(random.nextLong()));
     }
 
@@ -214,6 +220,52 @@ final class TestCluster {
         } catch (ProposalDroppedException | IllegalArgumentException e) {
             // A forwarded proposal the leader refused, or a message from a removed node: dropped.
         }
+    }
+
+    /** Processes every Ready (persisting and applying) but delivers nothing: returns and removes what was sent. */
+    List<Message> drainNetwork() {
+        while (processReadies()) {
+            // keep going: handling one Ready may produce another
+        }
+        List<Message> out = new ArrayList<>(network);
+        network.clear();
+        return out;
+    }
+
+    /** Delivers the given messages in order (each subject to the fault filters). */
+    void deliverAll(List<Message> ms) {
+        for (Message m : ms) {
+            deliver(m);
+        }
+    }
+
+    /** Ticks the given live nodes and stabilizes until one of them leads; returns it. */
+    long tickUntilLeaderAmong(long... ids) {
+        for (int i = 0; i < 1000; i++) {
+            for (long id : ids) {
+                if (nodes.get(id).raft().state == StateRole.LEADER) {
+                    return id;
+                }
+            }
+            for (long id : ids) {
+                if (!nodes.get(id).down) {
+                    tick(id);
+                }
+            }
+            stabilize();
+        }
+        throw new AssertionError("no leader among the given nodes");
+    }
+
+    /** Delivered messages of one type, in delivery order. */
+    List<Message> delivered(dev.raftify.proto.eraftpb.MessageType t) {
+        List<Message> out = new ArrayList<>();
+        for (Message m : delivered) {
+            if (m.getMsgType() == t) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     boolean processReadies() {

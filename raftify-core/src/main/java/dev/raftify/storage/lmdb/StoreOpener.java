@@ -210,7 +210,7 @@ final class StoreOpener {
     }
 
     /** Creates the databases and the identity records of a new store, in one durable transaction. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static Dbi<ByteBuffer>[] initialize(Path dir, Env<ByteBuffer> env) {
         Dbi<ByteBuffer>[] dbis = new Dbi[3];
         try (Txn<ByteBuffer> txn = env.txnWrite()) {
@@ -225,7 +225,7 @@ final class StoreOpener {
         return dbis;
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static Dbi<ByteBuffer>[] validate(Path dir, Env<ByteBuffer> env, List<String> names, boolean readOnly) {
         if (!names.contains(DB_META)) {
             throw new NotARaftifyStoreException(dir, "its LMDB environment has no '" + DB_META + "' database (it holds "

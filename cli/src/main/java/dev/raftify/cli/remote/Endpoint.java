@@ -1,0 +1,49 @@
+package dev.raftify.cli.remote;
+
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** A node's address: {@code host:port}, {@code [v6-address]:port}. */
+public record Endpoint(String host, int port) {
+
+    public static Endpoint parse(String text) {
+        String s = text.trim();
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0 || colon == s.length() - 1) {
+            throw new IllegalArgumentException("'" + text + "' is not host:port");
+        }
+        String host = s.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw new IllegalArgumentException("'" + text + "': write IPv6 addresses as [address]:port");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' has no numeric port");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("'" + text + "': port " + port + " is out of range");
+        }
+        return new Endpoint(host, port);
+    }
+
+    @Override
+    public String toString() {
+        return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+    }
+
+    /** picocli's converter, so that a bad address is a usage error naming the value. */
+    public static final class Converter implements ITypeConverter<Endpoint> {
+        @Override
+        public Endpoint convert(String value) {
+            try {
+                return parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}
