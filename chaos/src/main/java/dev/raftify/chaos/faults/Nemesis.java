@@ -190,21 +190,6 @@ public final class Nemesis {
                     long id = cluster.rejoin(p, 3);
                     log.note(id == 0 ? "membership: slot " + p.slot + " could not join again"
                             : "membership: slot " + p.slot + " joined again as new node " + id);
-                    if (id != 0) {
-                        // Workaround for an engine liveness bug this test found: a leader sends a new member its
-                        // latest stored snapshot, taken before the member was added, and the member refuses a
-                        // snapshot whose membership does not include it, until the leader happens to take another
-                        // one (snapshot-interval entries later). Meanwhile every request through the new member
-                        // times out. Taking snapshots now, as an operator would, lets it catch up.
-                        List<String> taken = new ArrayList<>();
-                        for (NodeProcess o : cluster.running()) {
-                            if (o != p && !o.paused()) {
-                                StoreClient.Response r = cluster.snapshot(o);
-                                taken.add("node " + o.nodeId() + ": " + (r == null ? "no answer" : r.body().trim()));
-                            }
-                        }
-                        log.note("snapshots taken for the new member " + taken);
-                    }
                 };
             }
             case TRANSFER_LEADER: {
