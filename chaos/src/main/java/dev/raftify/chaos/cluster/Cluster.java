@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +36,7 @@ public final class Cluster implements AutoCloseable {
     /** The peers each slot's node must not hear from or talk to, while a partition is on. */
     private final Map<Integer, Set<Integer>> cutOff = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> generation = new HashMap<>();
+    private final Path configFile;
 
     /**
      * @param launcher the {@code raftify-memstore} script
@@ -60,8 +62,6 @@ public final class Cluster implements AutoCloseable {
         }
         this.configFile = config;
     }
-
-    private final Path configFile;
 
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -210,7 +210,7 @@ public final class Cluster implements AutoCloseable {
      * peers to drop; both ends of every cut link drop it, so a node that misses the message (paused) is cut off
      * all the same.
      */
-    public void partition(java.util.function.BiPredicate<Integer, Integer> reachable) throws InterruptedException {
+    public void partition(BiPredicate<Integer, Integer> reachable) throws InterruptedException {
         for (NodeProcess a : slots) {
             Set<Integer> cut = new TreeSet<>();
             for (NodeProcess b : slots) {
@@ -263,26 +263,36 @@ public final class Cluster implements AutoCloseable {
         return admin.tryCall("POST", p.webAddr, "/snapshot", Duration.ofSeconds(15));
     }
 
+    /** What became of a removal: whether the node is out of the cluster (and its process gone), and how. */
+    public record Removal(boolean removed, String detail) {}
+
     /**
-     * Removes the slot's node from the cluster ({@code POST /leave}; the node exits by itself). Answers what
-     * happened, for the fault log.
+     * Removes the slot's node from the cluster ({@code POST /leave}; the node exits by itself). A refusal that
+     * may pass (another membership change under way, no leader for the moment) is retried a few times.
      */
-    public String leave(NodeProcess p) throws InterruptedException {
-        StoreClient.Response r = admin.tryCall("POST", p.webAddr, "/leave", Duration.ofSeconds(15));
-        if (r != null && r.ok()) {
-            if (!p.awaitExit(20)) {
-                p.kill();
-                return "left; did not exit within 20 s, killed";
+    public Removal leave(NodeProcess p) throws InterruptedException {
+        String why = "";
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            StoreClient.Response r = admin.tryCall("POST", p.webAddr, "/leave", Duration.ofSeconds(15));
+            if (r != null && r.ok()) {
+                if (!p.awaitExit(20)) {
+                    p.kill();
+                    return new Removal(true, "left; did not exit within 20 s, killed");
+                }
+                return new Removal(true, "left and exited" + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
             }
-            return "left and exited";
+            why = r == null ? "no answer" : r.status() + " " + r.body().trim();
+            // The outcome may be unknown (a timeout): ask the others whether it is still a member.
+            if (!isMember(p.nodeId())) {
+                p.kill();
+                return new Removal(true, "leave answered " + why + " but the node is no longer a member; killed");
+            }
+            if (r != null && r.status() != 409 && r.status() != 503) {
+                break;
+            }
+            Thread.sleep(1000); // back off before asking again: the refusal said "not now"
         }
-        // The outcome is unknown (a timeout) or it failed: ask the others whether it is still a member.
-        String why = r == null ? "no answer" : r.status() + " " + r.body();
-        if (!isMember(p.nodeId())) {
-            p.kill();
-            return "leave answered " + why + " but node is no longer a member; killed";
-        }
-        return null;
+        return new Removal(false, why);
     }
 
     private boolean isMember(long id) throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.raftify.chaos.cluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +47,8 @@ public final class NodeProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         pb.environment().put("RAFTIFY_NO_BUILD", "1");
         pb.environment().put("RAFTIFY_MEMSTORE_JAVA_OPTS", String.join(" ", jvmOptions));
-        Files.writeString(logFile, "=== start " + String.join(" ", cmd) + "\n",
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(logFile, "=== start " + String.join(" ", cmd) + "\n", StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         process = pb.start();
         paused = false;
     }

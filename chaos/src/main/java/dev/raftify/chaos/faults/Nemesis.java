@@ -180,12 +180,13 @@ public final class Nemesis {
                     return skipped(kind);
                 }
                 long old = p.nodeId();
-                String outcome = cluster.leave(p);
-                if (outcome == null) {
-                    log.note("membership: removing node " + old + " (slot " + p.slot + ") failed; left as is");
+                Cluster.Removal removal = cluster.leave(p);
+                if (!removal.removed()) {
+                    log.note("membership: removing node " + old + " (slot " + p.slot + ") failed: "
+                            + removal.detail() + "; left as is");
                     return null;
                 }
-                log.note("membership: node " + old + " (slot " + p.slot + ") removed: " + outcome);
+                log.note("membership: node " + old + " (slot " + p.slot + ") removed: " + removal.detail());
                 return () -> {
                     long id = cluster.rejoin(p, 3);
                     log.note(id == 0 ? "membership: slot " + p.slot + " could not join again"
