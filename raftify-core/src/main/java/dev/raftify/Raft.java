@@ -16,6 +16,7 @@ import dev.raftify.storage.MutableStorage;
 import dev.raftify.storage.lmdb.LmdbOptions;
 import dev.raftify.storage.lmdb.LmdbStorage;
 import dev.raftify.transport.Channels;
+import dev.raftify.transport.FaultInjector;
 import dev.raftify.transport.GrpcPeerTransport;
 import dev.raftify.transport.GrpcRaftServer;
 import dev.raftify.transport.RaftServiceImpl;
@@ -88,13 +89,13 @@ public final class Raft implements AutoCloseable {
                     }
                 }
             };
-            this.transport = new GrpcPeerTransport(b.nodeId, config, events);
+            this.transport = new GrpcPeerTransport(b.nodeId, config, events, b.faultInjector);
             Map<Long, String> bootstrap = new HashMap<>(b.initialMembers);
             this.runtime = new NodeRuntime(b.nodeId, b.raftAddress, config, storage, b.stateMachine, transport,
                     bootstrap, b.joinTicket == null ? Map.of() : b.joinTicket.peers(), b.random, b.metrics);
             ref.set(runtime);
             this.server = new GrpcRaftServer(b.raftAddress, config,
-                    new RaftServiceImpl(runtime, Integer.MAX_VALUE - 8));
+                    new RaftServiceImpl(runtime, Integer.MAX_VALUE - 8, b.faultInjector));
             this.node = new RaftNode(runtime);
         } catch (IOException | RuntimeException e) {
             if (ownsStorage) {
@@ -228,6 +229,7 @@ public final class Raft implements AutoCloseable {
         private JoinTicket joinTicket;
         private Random random = new Random();
         private RaftMetrics metrics = RaftMetrics.NOOP;
+        private FaultInjector faultInjector;
 
         private Builder(long nodeId, String raftAddress) {
             if (nodeId <= 0) {
@@ -286,6 +288,15 @@ public final class Raft implements AutoCloseable {
          */
         public Builder metrics(RaftMetrics m) {
             this.metrics = Objects.requireNonNull(m, "metrics");
+            return this;
+        }
+
+        /**
+         * For fault-injection tests only: the node's transport drops Raft traffic with the peers {@code faults}
+         * blocks (simulated partitions). Default: none, and then the transport checks nothing.
+         */
+        public Builder faultInjector(FaultInjector faults) {
+            this.faultInjector = Objects.requireNonNull(faults, "faults");
             return this;
         }
 

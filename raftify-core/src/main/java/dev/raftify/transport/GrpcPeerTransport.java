@@ -2,6 +2,7 @@ package dev.raftify.transport;
 
 import dev.raftify.Config;
 import dev.raftify.proto.eraftpb.Message;
+import dev.raftify.proto.eraftpb.MessageType;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,25 +17,46 @@ public final class GrpcPeerTransport implements RaftTransport {
     private final long selfId;
     private final Config config;
     private final TransportEvents events;
+    /** Null unless fault injection is on: the common path then costs one null check per message. */
+    private final FaultInjector faults;
     private final Map<Long, PeerSender> senders = new ConcurrentHashMap<>();
     private volatile Map<Long, String> peers = Map.of();
     private volatile boolean closed;
 
     public GrpcPeerTransport(long selfId, Config config, TransportEvents events) {
+        this(selfId, config, events, null);
+    }
+
+    /** With {@code faults} non-null, messages to the peers it blocks are dropped as a lost link would drop them. */
+    public GrpcPeerTransport(long selfId, Config config, TransportEvents events, FaultInjector faults) {
         this.selfId = selfId;
         this.config = config;
         this.events = events;
+        this.faults = faults;
     }
 
     @Override
     public void send(List<Message> messages) {
         for (Message m : messages) {
+            if (faults != null && faults.blocks(m.getTo())) {
+                dropForFault(m);
+                continue;
+            }
             PeerSender s = sender(m.getTo());
             if (s == null) {
                 events.reportUnreachable(m.getTo());
                 continue;
             }
             s.enqueue(m);
+        }
+    }
+
+    /** Reports a dropped message exactly as a failed delivery is reported, so Raft reacts as it would to a cut link. */
+    private void dropForFault(Message m) {
+        if (m.getMsgType() == MessageType.MsgSnapshot) {
+            events.reportSnapshot(m.getTo(), false);
+        } else {
+            events.reportUnreachable(m.getTo());
         }
     }
 

@@ -61,10 +61,21 @@ public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
 
     private final NodeRuntime node;
     private final long maxSnapshotBytes;
+    /** Null unless fault injection is on: then Raft traffic from blocked peers is dropped on arrival. */
+    private final FaultInjector faults;
 
     public RaftServiceImpl(NodeRuntime node, long maxSnapshotBytes) {
+        this(node, maxSnapshotBytes, null);
+    }
+
+    public RaftServiceImpl(NodeRuntime node, long maxSnapshotBytes, FaultInjector faults) {
         this.node = node;
         this.maxSnapshotBytes = maxSnapshotBytes;
+        this.faults = faults;
+    }
+
+    private boolean blockedByFault(long peer) {
+        return faults != null && faults.blocks(peer);
     }
 
     // ---------------------------------------------------------------- membership
@@ -173,7 +184,9 @@ public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
 
     @Override
     public void sendMessage(Message m, StreamObserver<SendMessageResponse> out) {
-        node.receive(List.of(m));
+        if (!blockedByFault(m.getFrom())) {
+            node.receive(List.of(m));
+        }
         reply(out, SendMessageResponse.getDefaultInstance());
     }
 
@@ -188,6 +201,10 @@ public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
                                 + " in a batch sent by node " + batch.getSenderId()).asRuntimeException());
                         return;
                     }
+                }
+                if (blockedByFault(batch.getSenderId())) {
+                    // A simulated partition: the batch is lost on the wire; the stream stays up, as TCP would.
+                    return;
                 }
                 node.receive(batch.getMessagesList());
             }
@@ -250,6 +267,10 @@ public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
                 }
                 if (header == null) {
                     fail(Status.INVALID_ARGUMENT.withDescription("empty snapshot stream"));
+                    return;
+                }
+                if (blockedByFault(header.getFrom())) {
+                    fail(Status.UNAVAILABLE.withDescription("snapshot dropped by fault injection"));
                     return;
                 }
                 Message full = header.toBuilder()

@@ -6,6 +6,7 @@ import dev.raftify.Config;
 import dev.raftify.JoinTicket;
 import dev.raftify.Raft;
 import dev.raftify.RaftNode;
+import dev.raftify.transport.FaultInjector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -24,10 +25,19 @@ final class LocalCluster implements AutoCloseable {
     final Map<Long, String> addresses = new TreeMap<>();
     final Map<Long, Raft> nodes = new TreeMap<>();
     final Map<Long, KvStateMachine> machines = new TreeMap<>();
+    /** Per-node fault injectors, only for clusters built {@link #withFaultInjection()}. */
+    final Map<Long, FaultInjector> faults = new TreeMap<>();
+    private boolean faultInjection;
 
     LocalCluster(Path root, Config config) {
         this.root = root;
         this.config = config;
+    }
+
+    /** Gives every node started from now on a {@link FaultInjector} (kept across restarts), in {@link #faults}. */
+    LocalCluster withFaultInjection() {
+        faultInjection = true;
+        return this;
     }
 
     static Config fastConfig() {
@@ -69,6 +79,9 @@ final class LocalCluster implements AutoCloseable {
                 // Real threads and sockets make this cluster nondeterministic anyway; a fixed seed per node
                 // would only make every test start with the same election-timeout collisions.
                 .random(new Random());
+        if (faultInjection) {
+            b.faultInjector(faults.computeIfAbsent(id, x -> new FaultInjector()));
+        }
         if (ticket != null) {
             b.joinTicket(ticket);
         } else if (initial != null) {

@@ -76,6 +76,11 @@ final class HttpApi implements AutoCloseable {
         server.start();
     }
 
+    /** Serves {@code handler} under {@code prefix} beside the API (the fault-injection endpoints, when enabled). */
+    void addContext(String prefix, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(prefix, handler);
+    }
+
     int port() {
         return server.getAddress().getPort();
     }

@@ -4,6 +4,7 @@ import dev.raftify.Config;
 import dev.raftify.JoinTicket;
 import dev.raftify.Raft;
 import dev.raftify.TlsConfig;
+import dev.raftify.transport.FaultInjector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ final class MemStoreNode implements AutoCloseable {
         Config config = config(o);
         MemStoreStateMachine store = new MemStoreStateMachine();
         boolean existing = Files.exists(o.dataDir.resolve("data.mdb"));
+        FaultInjector faults = FaultEndpoints.injectorIfEnabled();
 
         Raft raft;
         if (existing) {
@@ -52,11 +54,11 @@ final class MemStoreNode implements AutoCloseable {
                 log.info("node {}: {} holds a store already; restarting from it (--peers/--join ignored)", id,
                         o.dataDir);
             }
-            raft = build(id, o, config, store).build().start();
+            raft = build(id, o, config, store, faults).build().start();
         } else if (o.start.join != null) {
-            raft = join(o, config, store);
+            raft = join(o, config, store, faults);
         } else if (o.start.peers != null) {
-            raft = bootstrap(o, config, store);
+            raft = bootstrap(o, config, store, faults);
         } else {
             throw new StartupException(o.dataDir + " holds no store yet: give --peers to start a new cluster or "
                     + "--join HOST:PORT to join a running one");
@@ -65,6 +67,11 @@ final class MemStoreNode implements AutoCloseable {
         HttpApi http;
         try {
             http = new HttpApi(Addresses.parse(o.webAddr), raft.node(), store, requestDeadline(config), onLeft);
+            if (faults != null) {
+                http.addContext("/faults/", new FaultEndpoints(faults));
+                log.warn("fault injection is ON (-D{}=true): POST /faults/drop/IDS and /faults/heal cut Raft links",
+                        FaultEndpoints.PROPERTY);
+            }
             http.start();
         } catch (IOException | RuntimeException e) {
             raft.close();
@@ -92,7 +99,8 @@ final class MemStoreNode implements AutoCloseable {
         return o.id;
     }
 
-    private static Raft bootstrap(NodeOptions o, Config config, MemStoreStateMachine store) throws Exception {
+    private static Raft bootstrap(NodeOptions o, Config config, MemStoreStateMachine store,
+            FaultInjector faults) throws Exception {
         Map<Long, String> peers;
         try {
             peers = NodeOptions.parsePeers(o.start.peers);
@@ -109,12 +117,13 @@ final class MemStoreNode implements AutoCloseable {
             throw new StartupException("--peers gives node " + o.id + " the address " + peers.get(o.id)
                     + " but --raft-addr is " + o.raftAddr);
         }
-        Raft raft = build(o.id, o, config, store).initialMembers(peers).build().start();
+        Raft raft = build(o.id, o, config, store, faults).initialMembers(peers).build().start();
         NodeIdFile.write(o.dataDir, o.id);
         return raft;
     }
 
-    private static Raft join(NodeOptions o, Config config, MemStoreStateMachine store) throws Exception {
+    private static Raft join(NodeOptions o, Config config, MemStoreStateMachine store,
+            FaultInjector faults) throws Exception {
         JoinTicket ticket = Raft.requestId(o.raftAddr, o.start.join, config);
         if (o.id != null && o.id != ticket.reservedId()) {
             throw new StartupException("the cluster assigned id " + ticket.reservedId() + " but --id is " + o.id
@@ -122,7 +131,7 @@ final class MemStoreNode implements AutoCloseable {
         }
         log.info("node {}: joining through {} (leader {} at {})", ticket.reservedId(), o.start.join,
                 ticket.leaderId(), ticket.leaderAddress());
-        Raft raft = build(ticket.reservedId(), o, config, store).joinTicket(ticket).build().start();
+        Raft raft = build(ticket.reservedId(), o, config, store, faults).joinTicket(ticket).build().start();
         try {
             raft.joinCluster(ticket, o.learner)
                     .get(config.confChangeTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
@@ -135,8 +144,10 @@ final class MemStoreNode implements AutoCloseable {
         return raft;
     }
 
-    private static Raft.Builder build(long id, NodeOptions o, Config config, MemStoreStateMachine store) {
-        return Raft.builder(id, o.raftAddr).dataDir(o.dataDir).stateMachine(store).config(config);
+    private static Raft.Builder build(long id, NodeOptions o, Config config, MemStoreStateMachine store,
+            FaultInjector faults) {
+        Raft.Builder b = Raft.builder(id, o.raftAddr).dataDir(o.dataDir).stateMachine(store).config(config);
+        return faults == null ? b : b.faultInjector(faults);
     }
 
     /** The engine settings: the --config file (or the defaults), then the cluster id and TLS options on top. */
