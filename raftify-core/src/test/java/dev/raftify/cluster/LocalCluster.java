@@ -8,8 +8,6 @@ import dev.raftify.Raft;
 import dev.raftify.RaftNode;
 import dev.raftify.transport.FaultInjector;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,12 +49,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.raftify.transport.LocalPorts.free();
     }
 
     /** Starts {@code n} nodes (ids 1..n) as the initial members. */

@@ -63,12 +63,22 @@ public final class Cluster implements AutoCloseable {
         this.configFile = config;
     }
 
+    /**
+     * A free port below the kernel's ephemeral range (which starts at 32768 on Linux): outgoing connections draw
+     * from that range and could take a stopped node's port before it restarts on it.
+     */
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+        IOException last = null;
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + rnd.nextInt(12_000);
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                last = e;
+            }
         }
+        throw new UncheckedIOException("no free port between 20000 and 32000", last);
     }
 
     private List<String> common() {

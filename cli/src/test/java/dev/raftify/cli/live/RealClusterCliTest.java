@@ -11,7 +11,6 @@ import dev.raftify.cli.support.Cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -57,10 +56,8 @@ class RealClusterCliTest {
         nodes.values().forEach(Raft::close);
     }
 
-    private static String freeAddress() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return "127.0.0.1:" + s.getLocalPort();
-        }
+    private static String freeAddress() {
+        return "127.0.0.1:" + dev.raftify.transport.LocalPorts.free();
     }
 
     private Raft start(long id, Map<Long, String> initial, JoinTicket ticket) throws IOException {

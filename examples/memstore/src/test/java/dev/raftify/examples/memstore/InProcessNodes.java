@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.raftify.Config;
 import dev.raftify.Raft;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -32,11 +30,8 @@ final class InProcessNodes implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // Below the ephemeral range: a restarted node gets its port back (see LocalPorts).
+        return dev.raftify.transport.LocalPorts.free();
     }
 
     /** Declares {@code n} members (ids 1..n) and starts those listed in {@code running}. */
