@@ -199,10 +199,25 @@ final class LmdbEnv implements AutoCloseable {
         return env.info().mapSize;
     }
 
-    /** Waits for open transactions of this process to end, then closes the environment and releases the lock. */
+    /**
+     * Waits (a bounded time) for read views of other threads to end, then closes the environment and releases the
+     * lock. A view left open by the closing thread itself would wait forever, so that is refused at once.
+     */
     @Override
     public void close() {
-        txnGate.writeLock().lock();
+        if (txnGate.getReadHoldCount() > 0) {
+            throw new StorageException("cannot close store at " + directory + " while this thread holds an open "
+                    + "LmdbReadView; close the view first");
+        }
+        try {
+            if (!txnGate.writeLock().tryLock(RESIZE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new StorageException("cannot close store at " + directory + ": read views of other threads "
+                        + "stayed open for " + RESIZE_WAIT_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while closing store at " + directory, e);
+        }
         try {
             if (closed) {
                 return;

@@ -26,7 +26,6 @@ import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
-import org.lmdbjava.EnvInfo;
 import org.lmdbjava.LmdbException;
 import org.lmdbjava.LmdbNativeException;
 import org.lmdbjava.Txn;
@@ -77,7 +76,7 @@ final class StoreOpener {
             }
             requireNotTruncated(dir, env);
             List<String> names;
-            try (Txn<ByteBuffer> txn = env.txnRead()) {
+            try (Txn<ByteBuffer> txn = beginRead(env)) {
                 names = databaseNames(env, txn);
             }
             Dbi<ByteBuffer>[] dbis = names.isEmpty() ? initialize(dir, env) : validate(dir, env, names, false);
@@ -124,7 +123,7 @@ final class StoreOpener {
             env = openEnv(dir, flags);
             requireNotTruncated(dir, env);
             List<String> names;
-            try (Txn<ByteBuffer> txn = env.txnRead()) {
+            try (Txn<ByteBuffer> txn = beginRead(env)) {
                 names = databaseNames(env, txn);
             }
             if (names.isEmpty()) {
@@ -173,16 +172,31 @@ final class StoreOpener {
     }
 
     /**
-     * A data file shorter than the pages its meta page references would crash the JVM (SIGBUS) on the first read
-     * of a missing page, so it is refused before any read.
+     * A data file that lacks pages its meta page references would crash the JVM (SIGBUS) on the first read of a
+     * missing page, so it is refused before any read. The read transaction pins the newest committed state while
+     * {@link DataFileExtent} reads it.
      */
     private static void requireNotTruncated(Path dir, Env<ByteBuffer> env) {
-        EnvInfo info = env.info();
-        long needed = (info.lastPageNumber + 1) * env.stat().pageSize;
-        long actual = sizeOf(dir.resolve(DATA_FILE));
-        if (actual < needed) {
-            throw new CorruptStoreException(dir, DATA_FILE + " is truncated: it has " + actual + " bytes, but its "
-                    + "last committed transaction references " + needed + " bytes");
+        int pageSize = env.stat().pageSize;
+        try (Txn<ByteBuffer> pin = beginRead(env)) {
+            DataFileExtent.requireWhole(dir, pageSize);
+        }
+    }
+
+    /**
+     * A read transaction at open time. A writer in another process may have grown the map since this process
+     * opened the environment; LMDB then refuses the transaction until this process adopts the new size.
+     */
+    private static Txn<ByteBuffer> beginRead(Env<ByteBuffer> env) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return env.txnRead();
+            } catch (Dbi.MapResizedException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+                env.setMapSize(0);
+            }
         }
     }
 
@@ -233,7 +247,7 @@ final class StoreOpener {
         }
         Dbi<ByteBuffer>[] dbis = new Dbi[3];
         // Handles opened in a read transaction stay valid for the environment once it commits.
-        try (Txn<ByteBuffer> txn = env.txnRead()) {
+        try (Txn<ByteBuffer> txn = beginRead(env)) {
             try {
                 dbis[1] = env.openDbi(txn, DB_META.getBytes(UTF_8), null, false);
             } catch (Dbi.IncompatibleException | Dbi.BadDbiException e) {

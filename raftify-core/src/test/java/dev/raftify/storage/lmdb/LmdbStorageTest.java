@@ -311,6 +311,22 @@ class LmdbStorageTest {
         }
     }
 
+    @Test
+    void closingWhileTheSameThreadHoldsAViewIsRefusedInsteadOfHangingForever() {
+        Path dir = storeWithLog(3);
+        LmdbStorage s = LmdbStorage.open(dir);
+        LmdbReadView view = s.readView();
+        assertThatThrownBy(s::close).isInstanceOf(StorageException.class)
+                .hasMessage("cannot close store at " + dir + " while this thread holds an open LmdbReadView; close "
+                        + "the view first");
+        assertThat(view.lastIndex()).as("the refused close left the store usable").isEqualTo(3);
+        view.close();
+        s.close();
+        try (LmdbStorage reopened = LmdbStorage.open(dir)) {
+            assertThat(reopened.lastIndex()).as("the lock was released").isEqualTo(3);
+        }
+    }
+
     // ---- map size ----
 
     @Test
