@@ -104,7 +104,8 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
     private final RawNode raw;
 
     // Owned by the Raft thread.
-    private PeerBook peers;
+    /** Written on the Raft thread only; volatile so the transport can check senders against it. */
+    private volatile PeerBook peers;
     private final Map<ByteString, CompletableFuture<Long>> readsAwaitingIndex = new HashMap<>();
     private final TreeMap<Long, List<CompletableFuture<Long>>> readsAwaitingApply = new TreeMap<>();
     private final List<TransferWait> transfers = new ArrayList<>();
@@ -169,7 +170,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         if (!stored.containsKey(id)) {
             stored.put(id, address);
         }
-        this.peers = new PeerBook(stored);
+        this.peers = PeerBook.fromStored(stored);
 
         Snapshot snap = storage.snapshot(0, id);
         long snapIndex = snap.getMetadata().getIndex();
@@ -301,6 +302,12 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
     public CompletableFuture<ConfState> changeConfig(ConfChangeV2 change, Map<Long, String> addresses) {
         CompletableFuture<Object> f = new CompletableFuture<>();
         for (var c : change.getChangesList()) {
+            if (c.getChangeType() != ConfChangeType.RemoveNode && peers.isRemoved(c.getNodeId())) {
+                f.completeExceptionally(new IllegalArgumentException("node " + c.getNodeId() + " was removed from "
+                        + "the cluster and node ids are never reused; join that node as a new member with empty "
+                        + "storage (it gets a new id)"));
+                return f.thenApply(o -> (ConfState) o);
+            }
             if (c.getChangeType() != ConfChangeType.RemoveNode && !addresses.containsKey(c.getNodeId())
                     && !peers.contains(c.getNodeId())) {
                 f.completeExceptionally(new IllegalArgumentException(
@@ -436,6 +443,11 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
 
     public long appliedIndex() {
         return appliedIndex;
+    }
+
+    /** Whether {@code nodeId} was removed from the cluster (its messages are refused). Any thread. */
+    public boolean isRemoved(long nodeId) {
+        return peers.isRemoved(nodeId);
     }
 
     /** Every member and reserved node with its address. */
@@ -700,8 +712,8 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
                     book = book.with(id, address);
                 }
                 peers = book;
-                newPeers = book.asMap();
-                transport.updatePeers(newPeers);
+                newPeers = book.asStoredMap();
+                transport.updatePeers(book.asMap());
             } catch (InvalidProtocolBufferException e) {
                 throw new IllegalStateException("snapshot at " + snap.getMetadata().getIndex() + " is malformed", e);
             }
@@ -844,11 +856,11 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         }
         for (var c : cc.getChangesList()) {
             if (c.getChangeType() == ConfChangeType.RemoveNode && !isMember(cs, c.getNodeId())) {
-                book = book.without(c.getNodeId());
+                book = book.removed(c.getNodeId());
             }
         }
         peers = book;
-        storage.write(new WriteBatch(null, List.of(), null, cs, book.asMap()));
+        storage.write(new WriteBatch(null, List.of(), null, cs, book.asStoredMap()));
         transport.updatePeers(book.asMap());
         log.info("node {}: membership is now voters={} learners={}{} (index {})", id, cs.getVotersList(),
                 cs.getLearnersList(), cs.getVotersOutgoingCount() > 0 ? " outgoing=" + cs.getVotersOutgoingList() : "",
@@ -869,7 +881,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         PeerBook book = peers.with(r.getNodeId(), r.getAddress());
         if (book != peers) {
             peers = book;
-            storage.write(new WriteBatch(null, List.of(), null, null, book.asMap()));
+            storage.write(new WriteBatch(null, List.of(), null, null, book.asStoredMap()));
             transport.updatePeers(book.asMap());
             log.info("node {}: reserved id {} for {}", id, r.getNodeId(), r.getAddress());
         }
@@ -892,7 +904,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
                 .setLastIndex(s.lastIndex())
                 .setSnapshotIndex(lastSnapshotIndex)
                 .setConfState(s.confState())
-                .addAllPeers(peers.toPeers())
+                .addAllPeers(peers.toLivePeers())
                 .setUptimeMillis((now - startedNanos) / 1_000_000)
                 .setVersion(version());
         for (Map.Entry<Long, Status.PeerProgress> e : s.progress().entrySet()) {

@@ -10,6 +10,7 @@ import dev.raftify.proto.service.RaftServiceGrpc;
 import dev.raftify.proto.service.SendMessagesResponse;
 import dev.raftify.proto.service.SnapshotChunk;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
@@ -50,6 +51,7 @@ final class PeerSender implements Runnable {
     private long backoffNanos;
     private long nextAttemptNanos;
     private volatile boolean loggedDown;
+    private volatile boolean loggedRefusal;
 
     PeerSender(long selfId, long peerId, String address, ManagedChannel channel, TransportEvents events,
             int chunkSize) {
@@ -170,7 +172,16 @@ final class PeerSender implements Runnable {
             @Override
             public void onError(Throwable t) {
                 streamBroken = true;
-                if (!closed) {
+                if (closed) {
+                    return;
+                }
+                Status s = Status.fromThrowable(t);
+                if (s.getCode() == Status.Code.FAILED_PRECONDITION && !loggedRefusal) {
+                    // The peer refuses us for good (e.g. this node was removed); say so once, loudly.
+                    loggedRefusal = true;
+                    log.warn("node {}: node {} at {} refuses our messages: {}", selfId, peerId, address,
+                            s.getDescription());
+                } else {
                     log.debug("node {}: stream to node {} failed: {}", selfId, peerId, t.toString());
                 }
             }

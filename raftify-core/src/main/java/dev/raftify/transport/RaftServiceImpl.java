@@ -44,7 +44,9 @@ import io.grpc.stub.StreamObserver;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -76,6 +78,24 @@ public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
 
     private boolean blockedByFault(long peer) {
         return faults != null && faults.blocks(peer);
+    }
+
+    private final Set<Long> refusalsLogged = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Null when {@code sender} may talk to this node; else why not. A removed node that still runs with its old
+     * data would otherwise keep campaigning with ever higher terms; its id is never reused, so refusing it is final.
+     */
+    private Status refusal(long sender) {
+        if (!node.isRemoved(sender)) {
+            return null;
+        }
+        if (refusalsLogged.add(sender)) {
+            log.info("node {}: refusing Raft traffic from node {}: it was removed from the cluster", node.id(), sender);
+        }
+        return Status.FAILED_PRECONDITION.withDescription("node " + sender + " was removed from cluster '"
+                + node.config().clusterId() + "' and node " + node.id() + " refuses its messages; to bring it back, "
+                + "wipe its storage and join it as a new member (it gets a new id)");
     }
 
     // ---------------------------------------------------------------- membership
@@ -184,6 +204,11 @@ public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
 
     @Override
     public void sendMessage(Message m, StreamObserver<SendMessageResponse> out) {
+        Status refused = refusal(m.getFrom());
+        if (refused != null) {
+            out.onError(refused.asRuntimeException());
+            return;
+        }
         if (!blockedByFault(m.getFrom())) {
             node.receive(List.of(m));
         }
@@ -193,14 +218,25 @@ public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
     @Override
     public StreamObserver<MessageBatch> sendMessages(StreamObserver<SendMessagesResponse> out) {
         return new StreamObserver<>() {
+            /** Set once the stream was ended with an error: later batches already in flight are ignored. */
+            private boolean ended;
+
             @Override
             public void onNext(MessageBatch batch) {
+                if (ended) {
+                    return;
+                }
                 for (Message m : batch.getMessagesList()) {
                     if (m.getFrom() != batch.getSenderId()) {
-                        out.onError(Status.INVALID_ARGUMENT.withDescription("message from node " + m.getFrom()
-                                + " in a batch sent by node " + batch.getSenderId()).asRuntimeException());
+                        end(Status.INVALID_ARGUMENT.withDescription("message from node " + m.getFrom()
+                                + " in a batch sent by node " + batch.getSenderId()));
                         return;
                     }
+                }
+                Status refused = refusal(batch.getSenderId());
+                if (refused != null) {
+                    end(refused);
+                    return;
                 }
                 if (blockedByFault(batch.getSenderId())) {
                     // A simulated partition: the batch is lost on the wire; the stream stays up, as TCP would.
@@ -214,8 +250,16 @@ public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
                 // The peer went away; it reconnects on its own.
             }
 
+            private void end(Status status) {
+                ended = true;
+                out.onError(status.asRuntimeException());
+            }
+
             @Override
             public void onCompleted() {
+                if (ended) {
+                    return;
+                }
                 out.onNext(SendMessagesResponse.getDefaultInstance());
                 out.onCompleted();
             }
@@ -240,6 +284,11 @@ public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
                         return;
                     }
                     header = chunk.getMessage();
+                    Status refused = refusal(header.getFrom());
+                    if (refused != null) {
+                        fail(refused);
+                        return;
+                    }
                 }
                 if (data.size() + (long) chunk.getData().size() > maxSnapshotBytes) {
                     fail(Status.RESOURCE_EXHAUSTED.withDescription("snapshot larger than " + maxSnapshotBytes

@@ -118,6 +118,8 @@ public final class StoreChecker {
         for (long id : members) {
             if (!peers.containsKey(id)) {
                 warnings.add("member " + id + " has no address in the peer address book");
+            } else if (peers.get(id).isEmpty()) {
+                warnings.add("member " + id + " is marked removed in the peer address book");
             }
         }
 

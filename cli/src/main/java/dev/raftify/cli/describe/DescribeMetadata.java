@@ -94,7 +94,7 @@ public final class DescribeMetadata extends CliCommand {
         }
         boolean firstPeer = true;
         for (Map.Entry<Long, String> p : m.peers().entrySet()) {
-            t.row(firstPeer ? section("Peers") : Cell.of(""), "node " + p.getKey(), p.getValue());
+            t.row(firstPeer ? section("Peers") : Cell.of(""), "node " + p.getKey(), Membership.address(p.getValue()));
             firstPeer = false;
         }
         t.render(out(), borders(), style());

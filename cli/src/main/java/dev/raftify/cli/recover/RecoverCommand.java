@@ -154,11 +154,9 @@ public final class RecoverCommand extends CliCommand {
                 .build();
         Map<Long, String> peersAfter = new TreeMap<>();
         Set<Long> members = Membership.allIds(after);
-        peersBefore.forEach((id, address) -> {
-            if (members.contains(id)) {
-                peersAfter.put(id, address);
-            }
-        });
+        // Nodes left out keep a tombstone (an empty address): their ids are never handed out again, and the
+        // recovered cluster refuses their messages should they come back.
+        peersBefore.forEach((id, address) -> peersAfter.put(id, members.contains(id) ? address : ""));
         peersAfter.putAll(peerAddresses);
         return new Plan(before, after, new TreeMap<>(peersBefore), peersAfter);
     }
@@ -166,7 +164,7 @@ public final class RecoverCommand extends CliCommand {
     private void report(Plan plan, String outcome) {
         List<String> missing = new ArrayList<>();
         for (long id : Membership.allIds(plan.after())) {
-            if (!plan.peersAfter().containsKey(id)) {
+            if (plan.peersAfter().getOrDefault(id, "").isEmpty()) {
                 missing.add("node " + id + " has no address in the peer address book (set one with --peer " + id
                         + "=<host:port> unless it is this node)");
             }

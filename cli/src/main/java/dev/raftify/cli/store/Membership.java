@@ -133,18 +133,28 @@ public final class Membership {
                 .put("addresses", addressesJson(cc.getContext()));
     }
 
-    /** The peers as {@code [1 = host:port, ...]}. */
+    /** How a peer book entry reads: its address, or {@code (removed)} for a removed node's tombstone. */
+    public static String address(String stored) {
+        return stored.isEmpty() ? REMOVED : stored;
+    }
+
+    /** The peers as {@code [1 = host:port, 4 = (removed), ...]}. */
     public static String peers(Map<Long, String> book) {
         List<String> parts = new ArrayList<>();
-        book.forEach((id, address) -> parts.add(id + " = " + address));
+        book.forEach((id, address) -> parts.add(id + " = " + address(address)));
         return parts.toString();
     }
 
+    /** The peers as JSON objects; a removed node has {@code "removed": true} and no address. */
     public static List<Object> peersJson(Map<Long, String> book) {
         List<Object> out = new ArrayList<>();
-        book.forEach((id, address) -> out.add(Json.obj().put("node_id", id).put("address", address)));
+        book.forEach((id, address) -> out.add(address.isEmpty()
+                ? Json.obj().put("node_id", id).put("removed", true)
+                : Json.obj().put("node_id", id).put("address", address)));
         return out;
     }
+
+    private static final String REMOVED = "(removed)";
 
     private static String addresses(ByteString context) {
         if (context.isEmpty()) {
