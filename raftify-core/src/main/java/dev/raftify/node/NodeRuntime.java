@@ -263,10 +263,78 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         PendingRequests.Pending p = pending.register(f);
         ByteString ctx = EntryContexts.of(id, p.requestId, InternalCommand.APPLICATION);
         ByteString data = ByteString.copyFrom(command);
-        if (!post(() -> proposeNow(p, ctx, data, false))) {
+        if (!post(new Proposal(p, ctx, data))) {
             f.completeExceptionally(closedError());
         }
         return withTimeout(f, config.proposalTimeout()).thenApply(o -> (byte[]) o);
+    }
+
+    /**
+     * An application command waiting in the mailbox. The Raft loop proposes the proposals it drains together as
+     * one batch, so that a burst of N commands costs one append message per follower, not N.
+     */
+    private record Proposal(PendingRequests.Pending pending, ByteString context, ByteString data)
+            implements Runnable {
+        @Override
+        public void run() {
+            throw new IllegalStateException("proposals are run in batches by the Raft loop");
+        }
+    }
+
+    /** Bounds one proposal batch, so that a follower forwarding it stays within a message. */
+    private static final int MAX_PROPOSAL_BATCH = 512;
+
+    private final List<Proposal> proposalBatch = new ArrayList<>();
+    private long proposalBatchBytes;
+
+    private void addToProposalBatch(Proposal p) {
+        if (p.pending().future.isDone()) {
+            return;
+        }
+        proposalBatch.add(p);
+        proposalBatchBytes += p.data().size() + p.context().size();
+        if (proposalBatch.size() >= MAX_PROPOSAL_BATCH || proposalBatchBytes >= config.maxSizePerMsg()) {
+            flushProposals();
+        }
+    }
+
+    /** Proposes the batched commands, in mailbox order; each fails on its own if the batch is refused. */
+    private void flushProposals() {
+        if (proposalBatch.isEmpty()) {
+            return;
+        }
+        List<Proposal> batch = new ArrayList<>(proposalBatch);
+        proposalBatch.clear();
+        proposalBatchBytes = 0;
+        if (raw.role() != StateRole.LEADER && !config.proposalForwarding()) {
+            RuntimeException e = notLeader();
+            batch.forEach(p -> pending.fail(p.pending(), e));
+            return;
+        }
+        List<ByteString> contexts = new ArrayList<>(batch.size());
+        List<ByteString> data = new ArrayList<>(batch.size());
+        for (Proposal p : batch) {
+            contexts.add(p.context());
+            data.add(p.data());
+        }
+        try {
+            raw.proposeBatch(contexts, data);
+        } catch (dev.raftify.raft.ProposalDroppedException e) {
+            RuntimeException error = translate(e);
+            batch.forEach(p -> pending.fail(p.pending(), error));
+            return;
+        } catch (RuntimeException e) {
+            // One batch's failure never ends the node; its callers learn why.
+            log.warn("node {}: proposing {} commands failed: {}", id, batch.size(), e.toString(), e);
+            batch.forEach(p -> pending.fail(p.pending(), e));
+            return;
+        }
+        if (raw.role() == StateRole.LEADER) {
+            long index = raw.lastIndex() - batch.size();
+            for (Proposal p : batch) {
+                pending.recordIndex(p.pending(), ++index);
+            }
+        }
     }
 
     private void proposeNow(PendingRequests.Pending p, ByteString ctx, ByteString data, boolean confChange) {
@@ -576,8 +644,15 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
                     batch.add(first);
                     mailbox.drainTo(batch, 4096);
                     for (Runnable r : batch) {
-                        runTask(r);
+                        if (r instanceof Proposal p) {
+                            addToProposalBatch(p);
+                        } else {
+                            // Anything else sees every proposal posted before it already proposed.
+                            flushProposals();
+                            runTask(r);
+                        }
                     }
+                    flushProposals();
                     batch.clear();
                 }
                 long now = System.nanoTime();

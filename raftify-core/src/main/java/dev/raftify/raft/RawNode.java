@@ -63,9 +63,23 @@ public final class RawNode {
 
     /** Proposes several commands in one message: they are appended together, in order, or not at all. */
     public void proposeBatch(List<ByteString> data) {
+        proposeBatch(java.util.Collections.nCopies(data.size(), ByteString.EMPTY), data);
+    }
+
+    /**
+     * Proposes several commands, {@code data.get(i)} with {@code contexts.get(i)}, in one message: they are
+     * appended together, in order, or not at all, and a leader sends them to its followers once rather than once
+     * per command.
+     *
+     * @throws ProposalDroppedException if they cannot be accepted
+     */
+    public void proposeBatch(List<ByteString> contexts, List<ByteString> data) {
+        if (contexts.size() != data.size()) {
+            throw new IllegalArgumentException(contexts.size() + " contexts for " + data.size() + " commands");
+        }
         Message.Builder m = Message.newBuilder().setMsgType(MessageType.MsgPropose).setFrom(raft.id);
-        for (ByteString d : data) {
-            m.addEntries(Entry.newBuilder().setData(d));
+        for (int i = 0; i < data.size(); i++) {
+            m.addEntries(Entry.newBuilder().setData(data.get(i)).setContext(contexts.get(i)));
         }
         raft.step(m.build());
     }

@@ -94,6 +94,27 @@ class ProposalTest {
         assertThat(c.raft(3).raftLog.termOrZero(4)).isEqualTo(1);
     }
 
+    /** A batch with contexts goes to each follower in one append, each entry with its own context. */
+    @Test
+    void batchProposalReachesEachFollowerInOneAppendWithItsContexts() {
+        TestCluster c = new TestCluster(43, 1, 2, 3);
+        c.campaign(1);
+        Raft leader = c.raft(1);
+        Fx.take(leader);
+        c.node(1).raw.proposeBatch(
+                List.of(ByteString.copyFromUtf8("ctx-a"), ByteString.copyFromUtf8("ctx-b")),
+                List.of(ByteString.copyFromUtf8("a"), ByteString.copyFromUtf8("b")));
+        List<Message> appends = Fx.take(leader, MsgAppend);
+        assertThat(appends).extracting(Message::getTo).containsExactlyInAnyOrder(2L, 3L);
+        for (Message m : appends) {
+            assertThat(m.getEntriesList()).extracting(e -> e.getContext().toStringUtf8(), e -> e.getData().toStringUtf8())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("ctx-a", "a"),
+                            org.assertj.core.groups.Tuple.tuple("ctx-b", "b"));
+        }
+        assertThatThrownBy(() -> c.node(1).raw.proposeBatch(List.of(), List.of(ByteString.copyFromUtf8("x"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("0 contexts for 1 commands");
+    }
+
     /** A follower forwards a proposal to the leader, at once (it promises nothing about its own disk). */
     @Test
     void followerForwardsProposalsToTheLeader() {
