@@ -479,6 +479,8 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
                 fail(f, new NotLeaderException(0, null, "no leader known to transfer leadership from"));
                 return;
             }
+            // A target that just restarted may sit behind a reconnect backoff longer than the transfer may take.
+            transport.retryNow(target);
             raw.transferLeader(target);
             long deadline = System.nanoTime() + config.electionTimeout().multipliedBy(2).toNanos();
             transfers.add(new TransferWait(target, deadline, f));
@@ -511,6 +513,11 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
 
     public long appliedIndex() {
         return appliedIndex;
+    }
+
+    /** A peer sent us something, so it is up: stop backing off from it. Any thread. */
+    public void peerIsUp(long nodeId) {
+        transport.retryNow(nodeId);
     }
 
     /** Whether {@code nodeId} was removed from the cluster (its messages are refused). Any thread. */

@@ -79,6 +79,14 @@ public final class GrpcPeerTransport implements RaftTransport {
     }
 
     @Override
+    public void retryNow(long peer) {
+        PeerSender s = senders.get(peer);
+        if (s != null) {
+            s.retryNow();
+        }
+    }
+
+    @Override
     public synchronized void updatePeers(Map<Long, String> newPeers) {
         Map<Long, String> copy = new HashMap<>(newPeers);
         copy.remove(selfId);

@@ -52,6 +52,8 @@ final class PeerSender implements Runnable {
     private long nextAttemptNanos;
     private volatile boolean loggedDown;
     private volatile boolean loggedRefusal;
+    /** Set by other threads to cut a reconnect backoff short; the sender thread acts on it. */
+    private volatile boolean retryRequested;
 
     PeerSender(long selfId, long peerId, String address, ManagedChannel channel, TransportEvents events,
             int chunkSize) {
@@ -118,6 +120,10 @@ final class PeerSender implements Runnable {
             return;
         }
         long now = System.nanoTime();
+        if (retryRequested) {
+            retryRequested = false;
+            nextAttemptNanos = 0;
+        }
         if (now < nextAttemptNanos) {
             msgs.clear();
             events.reportUnreachable(peerId);
@@ -142,6 +148,11 @@ final class PeerSender implements Runnable {
             events.reportUnreachable(peerId);
         }
         msgs.clear();
+    }
+
+    /** The peer is believed to be back: the next message is sent at once, whatever the backoff said. */
+    void retryNow() {
+        retryRequested = true;
     }
 
     private void ensureStream() {

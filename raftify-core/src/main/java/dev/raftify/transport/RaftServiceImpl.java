@@ -242,6 +242,7 @@ public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
                     // A simulated partition: the batch is lost on the wire; the stream stays up, as TCP would.
                     return;
                 }
+                node.peerIsUp(batch.getSenderId());
                 node.receive(batch.getMessagesList());
             }
 

@@ -16,6 +16,14 @@ public interface RaftTransport extends AutoCloseable {
     /** The current address of every peer; messages to unknown peers are dropped and reported unreachable. */
     void updatePeers(Map<Long, String> peers);
 
+    /**
+     * Forgets any reconnect backoff towards {@code peer}: the caller has reason to believe it is back (it just sent
+     * us something, or a leader transfer targets it). Without this a peer that restarted could wait out a backoff
+     * longer than the election timeout.
+     */
+    default void retryNow(long peer) {
+    }
+
     @Override
     void close();
 }
