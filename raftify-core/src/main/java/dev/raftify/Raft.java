@@ -92,7 +92,8 @@ public final class Raft implements AutoCloseable {
             this.transport = new GrpcPeerTransport(b.nodeId, config, events, b.faultInjector);
             Map<Long, String> bootstrap = new HashMap<>(b.initialMembers);
             this.runtime = new NodeRuntime(b.nodeId, b.raftAddress, config, storage, b.stateMachine, transport,
-                    bootstrap, b.joinTicket == null ? Map.of() : b.joinTicket.peers(), b.random, b.metrics);
+                    bootstrap, b.joinTicket == null ? Map.of() : b.joinTicket.peers(), b.random, b.metrics,
+                    b.callbackExecutor);
             ref.set(runtime);
             this.server = new GrpcRaftServer(b.raftAddress, config,
                     new RaftServiceImpl(runtime, Integer.MAX_VALUE - 8, b.faultInjector));
@@ -229,6 +230,7 @@ public final class Raft implements AutoCloseable {
         private JoinTicket joinTicket;
         private Random random = new Random();
         private RaftMetrics metrics = RaftMetrics.NOOP;
+        private java.util.concurrent.Executor callbackExecutor = java.util.concurrent.ForkJoinPool.commonPool();
         private FaultInjector faultInjector;
 
         private Builder(long nodeId, String raftAddress) {
@@ -288,6 +290,18 @@ public final class Raft implements AutoCloseable {
          */
         public Builder metrics(RaftMetrics m) {
             this.metrics = Objects.requireNonNull(m, "metrics");
+            return this;
+        }
+
+        /**
+         * Where the futures that {@link RaftNode} returns are completed, and so where their dependent stages run
+         * unless you choose an executor for them. Default: {@link java.util.concurrent.ForkJoinPool#commonPool()},
+         * which keeps your callbacks off the node's own threads. A direct executor ({@code Runnable::run}) saves a
+         * thread hand-off per request, but then every callback runs on the Raft or apply thread and must be short
+         * and never block: a blocking callback stalls the node.
+         */
+        public Builder callbackExecutor(java.util.concurrent.Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

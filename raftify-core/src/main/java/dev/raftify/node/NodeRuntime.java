@@ -55,7 +55,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -141,13 +140,13 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
      */
     public NodeRuntime(long id, String address, Config config, MutableStorage storage, StateMachine stateMachine,
             RaftTransport transport, Map<Long, String> bootstrapPeers, Map<Long, String> joinPeers, Random random,
-            RaftMetrics metrics) throws IOException {
+            RaftMetrics metrics, Executor callbacks) throws IOException {
         this.id = id;
         this.address = address;
         this.config = config;
         this.storage = storage;
         this.transport = transport;
-        this.callbacks = ForkJoinPool.commonPool();
+        this.callbacks = callbacks;
         this.metrics = metrics;
         this.pending = new PendingRequests(callbacks, metrics);
         this.pauseDetector = new PauseDetector(id, config.electionTimeout().toMillis(), metrics);
