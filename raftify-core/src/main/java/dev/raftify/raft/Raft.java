@@ -838,6 +838,10 @@ final class Raft {
         }
         if (pr.matchIndex() < raftLog.lastIndex()) {
             sendAppend(m.getFrom());
+        } else if (m.getFrom() == leadTransferee) {
+            // The target is caught up but still follows: the MsgTimeoutNow was lost. Send it again rather than
+            // let the transfer time out.
+            sendTimeoutNow(m.getFrom());
         }
         if (readOnly.option() != ReadOnlyOption.SAFE || m.getContext().isEmpty()) {
             return;

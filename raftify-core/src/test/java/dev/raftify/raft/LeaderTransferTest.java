@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import dev.raftify.proto.eraftpb.ConfState;
 import dev.raftify.proto.eraftpb.Message;
+import dev.raftify.proto.eraftpb.MessageType;
 import dev.raftify.raft.ProposalDroppedException.Reason;
 import dev.raftify.storage.MemStorage;
 import java.util.List;
@@ -58,6 +59,21 @@ class LeaderTransferTest {
         r.step(Fx.appendResp(3, 1, 1, 2));
         assertThat(take(r)).extracting(Message::getMsgType, Message::getTo)
                 .contains(org.assertj.core.groups.Tuple.tuple(MsgTimeoutNow, 3L));
+    }
+
+    /** A lost MsgTimeoutNow is sent again when the caught-up target answers the next heartbeat. */
+    @Test
+    void aLostTimeoutNowIsResentOnTheTargetsNextHeartbeatResponse() {
+        Raft r = leaderWithLaggingThree();
+        r.step(transfer(2));
+        take(r); // the MsgTimeoutNow is lost on the wire
+        r.step(msg(MessageType.MsgHeartbeatResponse, 2, 1, 1).build());
+        assertThat(take(r)).extracting(Message::getMsgType, Message::getTo)
+                .contains(org.assertj.core.groups.Tuple.tuple(MsgTimeoutNow, 2L));
+        // Without a transfer under way, a heartbeat response from an up-to-date follower sends nothing.
+        r.abortLeaderTransfer();
+        r.step(msg(MessageType.MsgHeartbeatResponse, 2, 1, 1).build());
+        assertThat(take(r)).isEmpty();
     }
 
     /** While a transfer is under way the leader refuses proposals. */
