@@ -539,9 +539,17 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         });
     }
 
+    /** Raft thread only. */
+    private final java.util.Set<Long> misaddressedFrom = new java.util.HashSet<>();
+
     private void stepRemote(Message m, long now) {
         if (m.getTo() != id) {
-            log.warn("node {}: dropped {} addressed to node {}", id, m.getMsgType(), m.getTo());
+            // A peer with a wrong address book sends a stream of these: say so once per sender, not per message.
+            if (misaddressedFrom.add(m.getFrom())) {
+                log.warn("node {}: dropped {} from node {} addressed to node {} (its address book points node {} at "
+                        + "this node's address); further ones from node {} are dropped silently", id,
+                        m.getMsgType(), m.getFrom(), m.getTo(), m.getTo(), m.getFrom());
+            }
             return;
         }
         lastContactNanos.put(m.getFrom(), now);
