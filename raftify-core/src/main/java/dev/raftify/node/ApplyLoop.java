@@ -113,7 +113,7 @@ final class ApplyLoop implements Runnable {
 
     private void applyNormal(Entry e) {
         EntryContext ctx = EntryContexts.parse(e.getContext());
-        long mine = ctx.getOriginNode() == node.id() ? ctx.getRequestId() : 0;
+        long mine = EntryContexts.requestIdIfMine(ctx, node.id(), node.session());
         PendingRequests.Pending p = pending.take(e.getIndex(), mine);
         if (ctx.getInternal() == InternalCommand.RESERVE_ID) {
             ReserveId r;
@@ -151,7 +151,7 @@ final class ApplyLoop implements Runnable {
 
     private void applyConfChange(Entry e) {
         EntryContext ctx = EntryContexts.parse(e.getContext());
-        long mine = ctx.getOriginNode() == node.id() ? ctx.getRequestId() : 0;
+        long mine = EntryContexts.requestIdIfMine(ctx, node.id(), node.session());
         PendingRequests.Pending p = pending.take(e.getIndex(), mine);
         NodeRuntime.ConfChangeOutcome outcome = node.onRaftThread(() -> node.applyConfChangeEntry(e)).join();
         if (outcome.error() != null) {

@@ -9,9 +9,18 @@ import dev.raftify.proto.service.InternalCommand;
 final class EntryContexts {
     private EntryContexts() {}
 
-    static ByteString of(long originNode, long requestId, InternalCommand kind) {
-        return EntryContext.newBuilder().setOriginNode(originNode).setRequestId(requestId).setInternal(kind)
-                .build().toByteString();
+    static ByteString of(long originNode, long session, long requestId, InternalCommand kind) {
+        return EntryContext.newBuilder().setOriginNode(originNode).setSession(session).setRequestId(requestId)
+                .setInternal(kind).build().toByteString();
+    }
+
+    /**
+     * The request id of an entry this very process proposed, else 0. An entry of the same node's earlier run
+     * (replayed after a restart) carries another session, and its request id may be one this run handed out
+     * again: matching on the id alone once acknowledged a new write with an old entry's result.
+     */
+    static long requestIdIfMine(EntryContext ctx, long nodeId, long session) {
+        return ctx.getOriginNode() == nodeId && ctx.getSession() == session ? ctx.getRequestId() : 0;
     }
 
     /**

@@ -105,6 +105,8 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
     // Owned by the Raft thread.
     /** Written on the Raft thread only; volatile so the transport can check senders against it. */
     private volatile PeerBook peers;
+    /** Never 0, so an entry without a session (written before sessions existed) never matches. */
+    private final long session = newSession();
     private final Map<ByteString, CompletableFuture<Long>> readsAwaitingIndex = new HashMap<>();
     private final TreeMap<Long, List<CompletableFuture<Long>>> readsAwaitingApply = new TreeMap<>();
     private final List<TransferWait> transfers = new ArrayList<>();
@@ -219,6 +221,11 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         return new WriteBatch(null, entries, hs, cs.build(), members);
     }
 
+    /** This run's session: a random number stamped, with the request id, into every entry this run proposes. */
+    long session() {
+        return session;
+    }
+
     public long id() {
         return id;
     }
@@ -260,7 +267,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
             return f.thenApply(o -> (byte[]) o);
         }
         PendingRequests.Pending p = pending.register(f);
-        ByteString ctx = EntryContexts.of(id, p.requestId, InternalCommand.APPLICATION);
+        ByteString ctx = EntryContexts.of(id, session, p.requestId, InternalCommand.APPLICATION);
         ByteString data = ByteString.copyFrom(command);
         if (!post(new Proposal(p, ctx, data))) {
             f.completeExceptionally(closedError());
@@ -386,7 +393,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         addresses.forEach((nid, addr) -> cctx.addAddresses(Peer.newBuilder().setNodeId(nid).setAddress(addr)));
         ConfChangeV2 withAddresses = change.toBuilder().setContext(cctx.build().toByteString()).build();
         PendingRequests.Pending p = pending.register(f);
-        ByteString ctx = EntryContexts.of(id, p.requestId, InternalCommand.APPLICATION);
+        ByteString ctx = EntryContexts.of(id, session, p.requestId, InternalCommand.APPLICATION);
         if (!post(() -> proposeNow(p, ctx, withAddresses.toByteString(), true))) {
             f.completeExceptionally(closedError());
         }
@@ -406,7 +413,8 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
             // whoever leads when they ask.
             long newId = Math.max(peers.maxId(), maxMemberId()) + 1;
             ReserveId r = ReserveId.newBuilder().setNodeId(newId).setAddress(joinerAddress).build();
-            proposeNow(p, EntryContexts.of(id, p.requestId, InternalCommand.RESERVE_ID), r.toByteString(), false);
+            proposeNow(p, EntryContexts.of(id, session, p.requestId, InternalCommand.RESERVE_ID), r.toByteString(),
+                    false);
         });
         if (!posted) {
             f.completeExceptionally(closedError());
@@ -512,6 +520,14 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
 
     public long appliedIndex() {
         return appliedIndex;
+    }
+
+    private static long newSession() {
+        long s;
+        do {
+            s = new java.security.SecureRandom().nextLong();
+        } while (s == 0);
+        return s;
     }
 
     /** A peer sent us something, so it is up: stop backing off from it. Any thread. */
@@ -770,9 +786,9 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
             if (e.getContext().isEmpty()) {
                 continue;
             }
-            var ctx = EntryContexts.parse(e.getContext());
-            if (ctx.getOriginNode() == id) {
-                PendingRequests.Pending p = pending.get(ctx.getRequestId());
+            long mine = EntryContexts.requestIdIfMine(EntryContexts.parse(e.getContext()), id, session);
+            if (mine != 0) {
+                PendingRequests.Pending p = pending.get(mine);
                 if (p != null) {
                     metrics.proposalCommitted(now - p.proposedNanos);
                 }
