@@ -446,7 +446,9 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
      */
     public CompletableFuture<Long> readIndex() {
         CompletableFuture<Long> f = new CompletableFuture<>();
-        ByteString ctx = ByteString.copyFromUtf8(id + ":" + readSeq.incrementAndGet());
+        // The session keeps a late answer to an earlier run's read from completing this run's read of that number.
+        ByteString ctx = ByteString.copyFromUtf8(
+                id + ":" + Long.toHexString(session) + ":" + readSeq.incrementAndGet());
         boolean posted = post(() -> {
             if (raw.role() != StateRole.LEADER && !config.proposalForwarding()) {
                 fail(f, notLeader());
