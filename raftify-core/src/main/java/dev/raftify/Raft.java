@@ -95,7 +95,7 @@ public final class Raft implements AutoCloseable {
                     bootstrap, b.joinTicket == null ? Map.of() : b.joinTicket.peers(), b.random, b.metrics);
             ref.set(runtime);
             this.server = new GrpcRaftServer(b.raftAddress, config,
-                    new RaftServiceImpl(runtime, Integer.MAX_VALUE - 8, b.faultInjector));
+                    new RaftServiceImpl(runtime, b.faultInjector));
             this.node = new RaftNode(runtime);
         } catch (IOException | RuntimeException e) {
             if (ownsStorage) {

@@ -3,6 +3,7 @@ package dev.raftify.transport;
 import dev.raftify.Config;
 import dev.raftify.proto.eraftpb.Message;
 import dev.raftify.proto.eraftpb.MessageType;
+import dev.raftify.storage.SnapshotReader;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,22 @@ public final class GrpcPeerTransport implements RaftTransport {
             }
             s.enqueue(m);
         }
+    }
+
+    @Override
+    public void sendSnapshot(Message m, SnapshotReader data) {
+        if (faults != null && faults.blocks(m.getTo())) {
+            data.close();
+            dropForFault(m);
+            return;
+        }
+        PeerSender s = sender(m.getTo());
+        if (s == null) {
+            data.close();
+            events.reportSnapshot(m.getTo(), false);
+            return;
+        }
+        s.enqueueSnapshot(m, data);
     }
 
     /** Reports a dropped message exactly as a failed delivery is reported, so Raft reacts as it would to a cut link. */

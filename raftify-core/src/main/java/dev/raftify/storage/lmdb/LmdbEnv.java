@@ -37,6 +37,7 @@ final class LmdbEnv implements AutoCloseable {
     final Dbi<ByteBuffer> entries;
     final Dbi<ByteBuffer> meta;
     final Dbi<ByteBuffer> peers;
+    final SnapshotFiles snapshots;
     private final long maxMapSize;
     private final AutoCloseable processLock;
     // Read side: any open transaction. Write side: changing the map size (LMDB requires no open transaction in
@@ -52,6 +53,7 @@ final class LmdbEnv implements AutoCloseable {
         this.entries = entries;
         this.meta = meta;
         this.peers = peers;
+        this.snapshots = new SnapshotFiles(directory);
         this.maxMapSize = maxMapSize;
         this.processLock = processLock;
     }

@@ -100,10 +100,10 @@ public final class StoreChild {
                 store.write(new WriteBatch(null, ents, hs, null));
                 out.println("C " + commit);
                 out.flush();
-                if (batchNo % 8 == 0) {
+                if (batchNo % 4 == 0) {
                     // Keeps ~1000 entries (1 MB) behind the snapshot, so the store outgrows its first map.
                     long snapIndex = Math.max(store.firstIndex() - 1, commit - 1000 - random.nextInt(20));
-                    if (snapIndex >= store.snapshotMetadata().getIndex()) {
+                    if (snapIndex > store.snapshotMetadata().getIndex()) {
                         store.createSnapshot(snapIndex, VOTERS, snapshotData(snapIndex));
                         out.println("S " + snapIndex);
                         out.flush();
