@@ -35,7 +35,7 @@ public final class SnapshotFormat {
     public static final byte[] MAGIC = {'R', 'F', 'T', 'S', 'N', 'A', 'P', 1};
 
     /** Headers beyond this are refused as damaged: an address book is a few KB. */
-    static final int MAX_HEADER_BYTES = 64 << 20;
+    static final int MAX_HEADER_BYTES = 1 << 20;
 
     /** What a snapshot's data turned out to hold. */
     public enum Kind {
