@@ -779,6 +779,11 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         long start = System.nanoTime();
         try {
             storage.write(new WriteBatch(snap, rd.entries(), rd.hardState(), cs, newPeers));
+            if (snap != null) {
+                // The leader's snapshot is this node's snapshot now: count the next one from it.
+                lastSnapshotIndex = Math.max(lastSnapshotIndex, snap.getMetadata().getIndex());
+                lastSnapshotNanos = System.nanoTime();
+            }
             if (metrics != RaftMetrics.NOOP) {
                 long bytes = 0;
                 for (Entry e : rd.entries()) {
