@@ -245,7 +245,11 @@ public final class Raft implements AutoCloseable {
             return this;
         }
 
-        /** Uses this storage instead of opening LMDB (tests, custom stores); the caller closes it. */
+        /**
+         * Uses this storage instead of opening LMDB (tests, custom stores); the caller closes it. Unless it overrides
+         * {@link MutableStorage#newSnapshotWriter} and {@link MutableStorage#openSnapshot}, snapshots are then held
+         * in memory.
+         */
         public Builder storage(MutableStorage s) {
             this.storage = s;
             return this;

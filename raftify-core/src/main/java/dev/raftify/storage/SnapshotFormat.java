@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * stream straight to and from the file or the wire:
  *
  * <pre>
- *   8 bytes   "RFTSNAP" 0x01 (the magic, its last byte the version of this layout)
+ *   8 bytes   0x07 "RFTSNP" 0x01 (the magic; its last byte is the version of this layout)
  *   varint    n, the header's length
  *   n bytes   SnapshotHeader (protobuf: repeated Peer peers = 1)
  *   the rest  the state machine's bytes
@@ -31,8 +31,12 @@ import java.util.TreeMap;
  */
 public final class SnapshotFormat {
 
-    /** The first bytes of data in this layout. No SnapshotData starts with them (its first byte is 0x0a or 0x12). */
-    public static final byte[] MAGIC = {'R', 'F', 'T', 'S', 'N', 'A', 'P', 1};
+    /**
+     * The first bytes of data in this layout. No SnapshotData starts with them (its first byte is 0x0a or 0x12), and
+     * no protobuf parser takes them for a message (0x07 would be a tag of field 0), so a Raftify that expects a
+     * SnapshotData refuses this data outright instead of misreading it.
+     */
+    public static final byte[] MAGIC = {0x07, 'R', 'F', 'T', 'S', 'N', 'P', 1};
 
     /** Headers beyond this are refused as damaged: an address book is a few KB. */
     static final int MAX_HEADER_BYTES = 1 << 20;
@@ -107,8 +111,8 @@ public final class SnapshotFormat {
             byte[] rest = new byte[MAGIC.length - 1];
             readFully(in, rest);
             if (!Arrays.equals(rest, 0, rest.length, MAGIC, 1, MAGIC.length)) {
-                throw new IOException("snapshot data starts with neither the snapshot magic nor a SnapshotData ("
-                        + new String(MAGIC, 0, MAGIC.length - 1, US_ASCII) + " expected)");
+                throw new IOException("snapshot data starts with neither the snapshot magic nor a SnapshotData (0x07 "
+                        + new String(MAGIC, 1, MAGIC.length - 2, US_ASCII) + " 0x01 expected)");
             }
             long[] consumed = {MAGIC.length};
             long length = readVarint(in, consumed);

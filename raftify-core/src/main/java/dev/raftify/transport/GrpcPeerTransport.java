@@ -39,6 +39,12 @@ public final class GrpcPeerTransport implements RaftTransport {
     @Override
     public void send(List<Message> messages) {
         for (Message m : messages) {
+            if (m.getMsgType() == MessageType.MsgSnapshot) {
+                // Its data has to come with it (sendSnapshot): a bare one cannot be streamed.
+                log.warn("node {}: a snapshot for node {} was sent without its data; dropped", selfId, m.getTo());
+                events.reportSnapshot(m.getTo(), false);
+                continue;
+            }
             if (faults != null && faults.blocks(m.getTo())) {
                 dropForFault(m);
                 continue;

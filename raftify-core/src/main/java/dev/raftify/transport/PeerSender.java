@@ -127,13 +127,8 @@ final class PeerSender implements Runnable {
         for (Message m : batch) {
             if (m.getMsgType() == MessageType.MsgSnapshot) {
                 flush(plain);
-                SnapshotReader data = snapshotData.poll();
-                if (data == null) {
-                    log.warn("node {}: a snapshot for node {} came without its data; not sent", selfId, peerId);
-                    events.reportSnapshot(peerId, false);
-                } else {
-                    sendSnapshot(m, data);
-                }
+                // Only enqueueSnapshot queues a MsgSnapshot, each with its data, in the same order.
+                sendSnapshot(m, snapshotData.remove());
             } else {
                 plain.add(m);
             }

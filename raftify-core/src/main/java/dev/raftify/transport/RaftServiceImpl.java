@@ -327,6 +327,9 @@ public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
             declaredCrc = chunk.getCrc32C();
             try {
                 writer = node.newIncomingSnapshot(declaredSize > 0 ? declaredSize : -1);
+            } catch (NodeClosedException e) {
+                fail(Status.UNAVAILABLE.withDescription(e.getMessage()));
+                return false;
             } catch (IOException | RuntimeException e) {
                 log.warn("node {}: cannot receive the snapshot at index {} from node {}: {}", node.id(),
                         header.getSnapshot().getMetadata().getIndex(), header.getFrom(), e.getMessage());

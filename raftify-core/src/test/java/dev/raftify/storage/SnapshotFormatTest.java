@@ -49,6 +49,14 @@ class SnapshotFormatTest {
         assertThat(rest(in)).isEqualTo("state machine bytes");
     }
 
+    /** A Raftify of format version 1 parses snapshot data as a SnapshotData: it must refuse ours, not misread it. */
+    @Test
+    void anOlderRaftifyRefusesTheHeaderLayoutInsteadOfMisreadingIt() throws IOException {
+        byte[] data = headerLayout(PEERS, "state machine bytes");
+        assertThatThrownBy(() -> SnapshotData.parseFrom(data))
+                .isInstanceOf(com.google.protobuf.InvalidProtocolBufferException.class);
+    }
+
     @Test
     void aFormatVersion1SnapshotDataIsReadAsAStream() throws IOException {
         byte[] data = legacy(PEERS, "old state").toByteArray();

@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An open LMDB environment with Raftify's three databases, and the transaction discipline around it: read
+ * An open LMDB environment with Raftify's three databases (and the store's snapshot files beside it), and the
+ * transaction discipline around it: read
  * transactions, write transactions that commit once, map growth on {@code MDB_MAP_FULL}, and translation of LMDB's
  * errors into Raftify's typed exceptions. Opening and validating is {@link StoreOpener}'s job.
  */

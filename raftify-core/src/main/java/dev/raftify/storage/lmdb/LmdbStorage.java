@@ -27,13 +27,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Raft storage in LMDB (lmdbjava): the log, hard state, membership, snapshot and peer address book of one node,
- * in one directory. Layout: {@code docs/storage-format.md}.
+ * Raft storage in LMDB (lmdbjava): the log, hard state, membership, snapshot metadata and peer address book of one
+ * node, in one directory, and the snapshot's data in a file of its {@code snapshots/} subdirectory (format version 2).
+ * Layout: {@code docs/storage-format.md}.
  *
  * <p>Every write method is one LMDB write transaction, and returns once it is on disk. {@link #write(WriteBatch)}
  * persists a whole Ready in one transaction, so a Ready costs one commit however many entries it carries.
- * {@link #createSnapshot} stores the snapshot and drops the log it covers in one transaction, so a crash leaves
- * either the old snapshot and old log or the new snapshot and the shortened log.
+ * {@link #createSnapshot} first makes the snapshot's data file durable under its final name, then records the
+ * snapshot and drops the log it covers in one transaction, so a crash leaves either the old snapshot and old log or
+ * the new snapshot and the shortened log (plus, at worst, an orphan file the next read-write open deletes). Snapshot
+ * data streams in through {@link #newSnapshotWriter} and out through {@link #openSnapshot}, never whole in memory.
  *
  * <p>Open a node's store with {@link #open(Path, LmdbOptions)} (exclusive: one writer per directory) and inspect
  * one, even while its node runs, with {@link #openReadOnly(Path)}. Reading methods each see one committed state;
