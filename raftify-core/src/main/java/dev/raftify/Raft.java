@@ -96,7 +96,7 @@ public final class Raft implements AutoCloseable {
                     b.callbackExecutor);
             ref.set(runtime);
             this.server = new GrpcRaftServer(b.raftAddress, config,
-                    new RaftServiceImpl(runtime, Integer.MAX_VALUE - 8, b.faultInjector));
+                    new RaftServiceImpl(runtime, b.faultInjector));
             this.node = new RaftNode(runtime);
         } catch (IOException | RuntimeException e) {
             if (ownsStorage) {
@@ -247,7 +247,11 @@ public final class Raft implements AutoCloseable {
             return this;
         }
 
-        /** Uses this storage instead of opening LMDB (tests, custom stores); the caller closes it. */
+        /**
+         * Uses this storage instead of opening LMDB (tests, custom stores); the caller closes it. Unless it overrides
+         * {@link MutableStorage#newSnapshotWriter} and {@link MutableStorage#openSnapshot}, snapshots are then held
+         * in memory.
+         */
         public Builder storage(MutableStorage s) {
             this.storage = s;
             return this;

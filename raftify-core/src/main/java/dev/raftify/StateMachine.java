@@ -23,10 +23,15 @@ public interface StateMachine {
 
     /**
      * Writes the whole current state to {@code out}: what {@link #restore} needs to rebuild it. Called on the
-     * apply thread between two {@link #apply} calls, so no entry is half applied.
+     * apply thread between two {@link #apply} calls, so no entry is half applied. The stream goes (buffered) to the
+     * snapshot's file, and the snapshot is stored, sent to followers in chunks and restored from files, never held
+     * in memory whole: a state machine that writes its state in pieces can be larger than the heap.
      */
     void snapshot(OutputStream out) throws IOException;
 
-    /** Replaces the whole state with one written by {@link #snapshot}. */
+    /**
+     * Replaces the whole state with one written by {@link #snapshot}: {@code in} yields exactly those bytes, streamed
+     * from the snapshot's file, and ends where they end.
+     */
     void restore(InputStream in) throws IOException;
 }

@@ -11,8 +11,14 @@ import dev.raftify.proto.eraftpb.Snapshot;
 import dev.raftify.proto.service.EntryContext;
 import dev.raftify.proto.service.InternalCommand;
 import dev.raftify.proto.service.ReserveId;
-import dev.raftify.proto.service.SnapshotData;
+import dev.raftify.storage.SnapshotFormat;
+import dev.raftify.storage.SnapshotReader;
+import dev.raftify.storage.SnapshotWriter;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +38,11 @@ final class ApplyLoop implements Runnable {
 
     record Entries(List<Entry> entries) implements Task {}
 
-    record Restore(Snapshot snapshot) implements Task {}
+    /**
+     * Restores from {@code data}: the snapshot's data, opened and positioned at the state machine's bytes; {@code
+     * peers} is the address book it carried.
+     */
+    record Restore(Snapshot snapshot, SnapshotReader data, PeerBook peers) implements Task {}
 
     record TakeSnapshot(CompletableFuture<Void> done) implements Task {}
 
@@ -79,21 +89,49 @@ final class ApplyLoop implements Runnable {
                 if (t instanceof Entries e) {
                     applyEntries(e.entries());
                 } else if (t instanceof Restore r) {
-                    restore(r.snapshot());
+                    try (SnapshotReader data = r.data()) {
+                        restore(r.snapshot(), data, r.peers());
+                    }
                 } else if (t instanceof TakeSnapshot s) {
                     takeSnapshot(s.done());
                 } else {
+                    closeQueuedSnapshots();
                     return;
                 }
             } catch (NodeRuntime.NodeStoppedException e) {
+                closeQueuedSnapshots();
                 return;
             } catch (RuntimeException | IOException e) {
                 // Applying is deterministic on every node; if this node cannot go on applying, it must stop
                 // rather than diverge.
+                closeQueuedSnapshots();
                 node.fatal("apply thread failed at index " + applied, e);
                 return;
             }
         }
+    }
+
+    /** The node stops: snapshots waiting to be restored hold open files. */
+    private void closeQueuedSnapshots() {
+        for (Task t : queue) {
+            if (t instanceof Restore r) {
+                r.data().close();
+            }
+        }
+    }
+
+    /**
+     * Restores {@code sm} from {@code in}, the rest of a snapshot's data, then reads whatever the state machine left
+     * unread: reaching the end is what verifies the data's checksum (a mismatch throws).
+     */
+    static void restoreStateMachine(StateMachine sm, InputStream in) throws IOException {
+        sm.restore(new FilterInputStream(in) {
+            @Override
+            public void close() {
+                // The snapshot's stream is the runtime's to close.
+            }
+        });
+        in.transferTo(OutputStream.nullOutputStream());
     }
 
     private void applyEntries(List<Entry> entries) {
@@ -167,37 +205,116 @@ final class ApplyLoop implements Runnable {
         }
     }
 
-    private void restore(Snapshot s) throws IOException {
+    /**
+     * Restores the state machine from a snapshot of the leader's, streamed from its data: the Raft thread opened it
+     * and read its header (the peer book, which it already installed) before the store adopted the file.
+     */
+    private void restore(Snapshot s, SnapshotReader data, PeerBook book) throws IOException {
         long index = s.getMetadata().getIndex();
         if (index <= applied) {
             return;
         }
-        SnapshotData data = SnapshotData.parseFrom(s.getData());
-        stateMachine.restore(data.getStateMachine().newInput());
+        long start = System.nanoTime();
+        restoreStateMachine(stateMachine, data.stream());
         applied = index;
         confState = s.getMetadata().getConfState();
-        peers = PeerBook.of(data.getPeersList());
-        log.info("node {}: restored state machine from snapshot at index {} (term {})", node.id(), index,
-                s.getMetadata().getTerm());
+        peers = book;
+        log.info("node {}: restored state machine from snapshot at index {} (term {}, {} bytes) in {} ms", node.id(),
+                index, s.getMetadata().getTerm(), data.size(), (System.nanoTime() - start) / 1_000_000);
         node.onApplied(applied);
     }
 
+    /**
+     * Streams the peer book and the state machine into a new snapshot file (made durable here, off the Raft thread),
+     * then has the Raft thread store it and compact the log. A failure of the store's file (a full disk) fails only
+     * this snapshot; a failure of the state machine stops the node, as a failed apply does.
+     */
     private void takeSnapshot(CompletableFuture<Void> done) throws IOException {
         long index = applied;
-        ByteString.Output out = ByteString.newOutput();
-        stateMachine.snapshot(out);
-        SnapshotData data = SnapshotData.newBuilder().addAllPeers(peers.toPeers()).setStateMachine(out.toByteString())
-                .build();
         ConfState cs = confState;
+        long start = System.nanoTime();
+        SnapshotWriter writer;
+        ByteString sealed;
+        try {
+            writer = node.newSnapshotWriter();
+        } catch (IOException | RuntimeException e) {
+            snapshotFailed(done, index, e);
+            return;
+        }
+        SinkStream sink = new SinkStream(writer.stream());
+        try {
+            SnapshotFormat.writeHeader(sink, peers.asStoredMap());
+            stateMachine.snapshot(sink);
+            sink.flush();
+            sealed = writer.seal();
+        } catch (IOException | RuntimeException e) {
+            writer.close();
+            if (sink.failure != null || e instanceof dev.raftify.storage.StorageException) {
+                snapshotFailed(done, index, sink.failure != null ? sink.failure : e);
+                return;
+            }
+            throw e;
+        }
+        long writeNanos = System.nanoTime() - start;
         node.onRaftThread(() -> {
-            node.storeSnapshot(index, cs, data.toByteString());
+            node.storeSnapshot(index, cs, sealed, writer.size(), writeNanos);
             return null;
         }).whenComplete((v, err) -> {
+            writer.close();
             if (err != null) {
                 done.completeExceptionally(err);
             } else {
                 done.complete(null);
             }
         });
+    }
+
+    private void snapshotFailed(CompletableFuture<Void> done, long index, Exception e) {
+        log.warn("node {}: snapshot at index {} failed: {}", node.id(), index, e.toString());
+        done.completeExceptionally(e);
+    }
+
+    /** The store's stream, remembering a failure of its own, so it is told apart from the state machine's. */
+    private static final class SinkStream extends FilterOutputStream {
+        IOException failure;
+
+        SinkStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            // A state machine closing the stream does not end the snapshot; sealing does.
+        }
     }
 }

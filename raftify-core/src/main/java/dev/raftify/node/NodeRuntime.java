@@ -28,7 +28,6 @@ import dev.raftify.proto.service.PeerProgress;
 import dev.raftify.proto.service.ProgressState;
 import dev.raftify.proto.service.ReserveId;
 import dev.raftify.proto.service.Role;
-import dev.raftify.proto.service.SnapshotData;
 import dev.raftify.raft.ConfChangeCodec;
 import dev.raftify.raft.RawNode;
 import dev.raftify.raft.ReadState;
@@ -38,11 +37,15 @@ import dev.raftify.raft.StateRole;
 import dev.raftify.raft.Status;
 import dev.raftify.storage.MutableStorage;
 import dev.raftify.storage.RaftState;
+import dev.raftify.storage.SnapshotFormat;
 import dev.raftify.storage.SnapshotOutOfDateException;
+import dev.raftify.storage.SnapshotReader;
+import dev.raftify.storage.SnapshotWriter;
 import dev.raftify.storage.WriteBatch;
 import dev.raftify.transport.RaftTransport;
 import dev.raftify.transport.TransportEvents;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,6 +111,8 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
     /** Never 0, so an entry without a session (written before sessions existed) never matches. */
     private final long session = newSession();
     private final Map<ByteString, CompletableFuture<Long>> readsAwaitingIndex = new HashMap<>();
+    /** Snapshots received from the leader and stepped into the core, by their sealed data, until installed. */
+    private final Map<ByteString, SnapshotWriter> receivedSnapshots = new HashMap<>();
     private final TreeMap<Long, List<CompletableFuture<Long>>> readsAwaitingApply = new TreeMap<>();
     private final List<TransferWait> transfers = new ArrayList<>();
     private final Map<Long, Long> lastContactNanos = new HashMap<>();
@@ -177,8 +182,12 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         long snapIndex = snap.getMetadata().getIndex();
         ConfState confState = state.confState();
         if (snapIndex > 0) {
-            SnapshotData data = SnapshotData.parseFrom(snap.getData());
-            stateMachine.restore(data.getStateMachine().newInput());
+            // Streamed from the store: a snapshot larger than the heap restores as well as a small one.
+            try (SnapshotReader reader = storage.openSnapshot(snap)) {
+                InputStream in = reader.stream();
+                SnapshotFormat.readHeader(in, reader.size(), false);
+                ApplyLoop.restoreStateMachine(stateMachine, in);
+            }
             lastSnapshotIndex = snapIndex;
         }
         this.appliedIndex = snapIndex;
@@ -547,6 +556,49 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         return peers.asMap();
     }
 
+    /**
+     * Starts receiving a snapshot from the leader (the transport's job): its data is streamed into the returned
+     * writer, then handed over with {@link #receiveSnapshot}.
+     *
+     * @param expectedSize the data's size as the sender declared it, or -1
+     * @throws dev.raftify.storage.StorageException if the store has no room for it
+     */
+    public SnapshotWriter newIncomingSnapshot(long expectedSize) throws IOException {
+        if (closed) {
+            throw closedError();
+        }
+        return storage.newSnapshotWriter(expectedSize);
+    }
+
+    /**
+     * Hands a snapshot received from the leader to the consensus core: {@code message} is the MsgSnapshot (its
+     * snapshot's data is ignored) and {@code writer} holds the data, sealed as {@code sealed}. The node takes the
+     * writer over: if the core installs the snapshot the store adopts its data, otherwise the data is deleted.
+     *
+     * @throws IOException if the data is not a snapshot this node can restore (its header does not decode); the
+     *     writer is closed then
+     */
+    public void receiveSnapshot(Message message, SnapshotWriter writer, ByteString sealed) throws IOException {
+        Snapshot snap = message.getSnapshot().toBuilder().setData(sealed).build();
+        try (SnapshotReader reader = storage.openSnapshot(snap)) {
+            SnapshotFormat.readHeader(reader.stream(), reader.size(), false);
+        } catch (IOException | RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+        Message full = message.toBuilder().setSnapshot(snap).build();
+        boolean posted = post(() -> {
+            SnapshotWriter previous = receivedSnapshots.put(sealed, writer);
+            if (previous != null) {
+                previous.close();
+            }
+            stepRemote(full, System.nanoTime());
+        });
+        if (!posted) {
+            writer.close();
+        }
+    }
+
     /** Delivers messages received from peers. */
     public void receive(List<Message> messages) {
         post(() -> {
@@ -695,6 +747,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
                     onTick(now);
                 }
                 processReadies();
+                discardReceivedSnapshots();
                 checkRoleChange();
             }
         } catch (InterruptedException e) {
@@ -753,14 +806,14 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
             Ready rd = raw.ready();
             if (!rd.messages().isEmpty()) {
                 noteHeartbeats(rd.messages());
-                transport.send(rd.messages());
+                sendMessages(rd.messages());
             }
-            persist(rd);
+            SnapshotReader snapshotData = persist(rd);
             if (!rd.persistedMessages().isEmpty()) {
-                transport.send(rd.persistedMessages());
+                sendMessages(rd.persistedMessages());
             }
             if (rd.snapshot() != null) {
-                applyLoop.submit(new ApplyLoop.Restore(rd.snapshot()));
+                applyLoop.submit(new ApplyLoop.Restore(rd.snapshot(), snapshotData, peers));
             }
             if (!rd.committedEntries().isEmpty()) {
                 if (metrics != RaftMetrics.NOOP) {
@@ -807,30 +860,49 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         }
     }
 
-    private void persist(Ready rd) {
+    /**
+     * Persists a Ready. A snapshot from the leader is opened first (its data is still the received file): the open
+     * reader survives the store renaming the file into place, and goes to the apply thread, which restores the state
+     * machine from it.
+     *
+     * @return the opened data of the Ready's snapshot, positioned at the state machine's bytes; null without one
+     */
+    private SnapshotReader persist(Ready rd) {
         Snapshot snap = rd.snapshot();
         Map<Long, String> newPeers = null;
         ConfState cs = null;
+        SnapshotReader reader = null;
+        SnapshotWriter received = null;
         if (snap != null) {
             cs = snap.getMetadata().getConfState();
+            received = receivedSnapshots.remove(snap.getData());
             try {
-                PeerBook book = PeerBook.of(SnapshotData.parseFrom(snap.getData()).getPeersList());
+                reader = storage.openSnapshot(snap);
+                SnapshotFormat.Header header = SnapshotFormat.readHeader(reader.stream(), reader.size(), false);
+                PeerBook book = PeerBook.fromStored(header.peers());
                 if (!book.contains(id)) {
                     book = book.with(id, address);
                 }
                 peers = book;
                 newPeers = book.asStoredMap();
                 transport.updatePeers(book.asMap());
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException("snapshot at " + snap.getMetadata().getIndex() + " is malformed", e);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(reader);
+                closeQuietly(received);
+                fatal("snapshot at " + snap.getMetadata().getIndex() + " from the leader cannot be read", e);
             }
         }
         if (snap == null && rd.entries().isEmpty() && rd.hardState() == null) {
-            return;
+            return null;
         }
         long start = System.nanoTime();
         try {
             storage.write(new WriteBatch(snap, rd.entries(), rd.hardState(), cs, newPeers));
+            if (snap != null) {
+                // The leader's snapshot is this node's snapshot now: count the next one from it.
+                lastSnapshotIndex = Math.max(lastSnapshotIndex, snap.getMetadata().getIndex());
+                lastSnapshotNanos = System.nanoTime();
+            }
             if (metrics != RaftMetrics.NOOP) {
                 long bytes = 0;
                 for (Entry e : rd.entries()) {
@@ -840,7 +912,72 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
             }
         } catch (RuntimeException e) {
             // Nothing after this may be acknowledged: a node that cannot persist must stop.
+            closeQuietly(reader);
             fatal("storage write failed", e);
+        } finally {
+            // The store took the received file over (renamed it); closing deletes nothing then.
+            closeQuietly(received);
+        }
+        return reader;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.debug("closing {} failed: {}", c, e.toString());
+        }
+    }
+
+    /** Received snapshots the core did not install (stale, or superseded by a newer one): their data goes. */
+    private void discardReceivedSnapshots() {
+        if (!receivedSnapshots.isEmpty()) {
+            for (SnapshotWriter w : receivedSnapshots.values()) {
+                w.close();
+            }
+            receivedSnapshots.clear();
+        }
+    }
+
+    /**
+     * Sends a Ready's messages in order. A MsgSnapshot from the core names the stored snapshot; its data is opened
+     * here, on the Raft thread, so that the file cannot be replaced before the transport streams it.
+     */
+    private void sendMessages(List<Message> msgs) {
+        List<Message> plain = null;
+        for (int i = 0; i < msgs.size(); i++) {
+            Message m = msgs.get(i);
+            if (m.getMsgType() != MessageType.MsgSnapshot) {
+                if (plain != null) {
+                    plain.add(m);
+                }
+                continue;
+            }
+            if (plain == null) {
+                plain = new ArrayList<>(msgs.subList(0, i));
+            }
+            if (!plain.isEmpty()) {
+                transport.send(plain);
+                plain = new ArrayList<>();
+            }
+            SnapshotReader data;
+            try {
+                data = storage.openSnapshot(m.getSnapshot());
+            } catch (IOException | RuntimeException e) {
+                log.info("node {}: cannot open the snapshot at index {} for node {}: {}", id,
+                        m.getSnapshot().getMetadata().getIndex(), m.getTo(), e.toString());
+                reportSnapshot(m.getTo(), false);
+                continue;
+            }
+            transport.sendSnapshot(m, data);
+        }
+        if (plain == null) {
+            transport.send(msgs);
+        } else if (!plain.isEmpty()) {
+            transport.send(plain);
         }
     }
 
@@ -919,19 +1056,28 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         applyLoop.submit(new ApplyLoop.TakeSnapshot(taken));
     }
 
-    /** On the Raft thread: stores a snapshot taken by the apply thread and compacts the log it covers. */
-    void storeSnapshot(long index, ConfState cs, ByteString data) {
+    /** A writer for a snapshot the apply thread takes of the state machine. */
+    SnapshotWriter newSnapshotWriter() throws IOException {
+        return storage.newSnapshotWriter(-1);
+    }
+
+    /**
+     * On the Raft thread: stores a snapshot the apply thread took (its data sealed as {@code sealed}, {@code size}
+     * bytes, written in {@code writeNanos}) and compacts the log it covers.
+     */
+    void storeSnapshot(long index, ConfState cs, ByteString sealed, long size, long writeNanos) {
         if (index <= lastSnapshotIndex) {
             return;
         }
         long start = System.nanoTime();
         try {
-            Snapshot s = storage.createSnapshot(index, cs, data);
+            Snapshot s = storage.createSnapshot(index, cs, sealed);
             lastSnapshotIndex = index;
             lastSnapshotNanos = System.nanoTime();
-            metrics.snapshotTaken(lastSnapshotNanos - start, data.size());
+            long took = writeNanos + lastSnapshotNanos - start;
+            metrics.snapshotTaken(took, size);
             log.info("node {}: snapshot at index {} (term {}, {} bytes) took {} ms; log compacted", id, index,
-                    s.getMetadata().getTerm(), data.size(), (lastSnapshotNanos - start) / 1_000_000);
+                    s.getMetadata().getTerm(), size, took / 1_000_000);
         } catch (SnapshotOutOfDateException e) {
             // A newer snapshot (from the leader) is already stored.
             lastSnapshotIndex = Math.max(lastSnapshotIndex, storage.snapshot(0, id).getMetadata().getIndex());
@@ -1076,6 +1222,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         while ((r = mailbox.poll()) != null) {
             // Tasks still queued belong to requests whose futures were failed above or time out on their own.
         }
+        discardReceivedSnapshots();
         applyLoop.submit(new ApplyLoop.Stop());
     }
 

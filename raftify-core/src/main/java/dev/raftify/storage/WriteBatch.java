@@ -13,7 +13,8 @@ import java.util.Objects;
  * {@link MutableStorage#write(WriteBatch)}: first the snapshot (if any), then the entries (truncating any
  * conflicting suffix), then the hard state, the membership and the peer address book. One batch costs one fsync.
  *
- * @param snapshot a snapshot received from the leader, or {@code null}
+ * @param snapshot a snapshot received from the leader, or {@code null}; its data is the value a
+ *     {@link SnapshotWriter} of the store sealed (which the store then takes over), or the data itself
  * @param entries entries to append, contiguous and in index order; may be empty
  * @param hardState the new hard state, or {@code null} if unchanged
  * @param confState the new membership, or {@code null} if unchanged

@@ -3,6 +3,7 @@ package dev.raftify.transport;
 import dev.raftify.Config;
 import dev.raftify.proto.eraftpb.Message;
 import dev.raftify.proto.eraftpb.MessageType;
+import dev.raftify.storage.SnapshotReader;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,12 @@ public final class GrpcPeerTransport implements RaftTransport {
     @Override
     public void send(List<Message> messages) {
         for (Message m : messages) {
+            if (m.getMsgType() == MessageType.MsgSnapshot) {
+                // Its data has to come with it (sendSnapshot): a bare one cannot be streamed.
+                log.warn("node {}: a snapshot for node {} was sent without its data; dropped", selfId, m.getTo());
+                events.reportSnapshot(m.getTo(), false);
+                continue;
+            }
             if (faults != null && faults.blocks(m.getTo())) {
                 dropForFault(m);
                 continue;
@@ -49,6 +56,22 @@ public final class GrpcPeerTransport implements RaftTransport {
             }
             s.enqueue(m);
         }
+    }
+
+    @Override
+    public void sendSnapshot(Message m, SnapshotReader data) {
+        if (faults != null && faults.blocks(m.getTo())) {
+            data.close();
+            dropForFault(m);
+            return;
+        }
+        PeerSender s = sender(m.getTo());
+        if (s == null) {
+            data.close();
+            events.reportSnapshot(m.getTo(), false);
+            return;
+        }
+        s.enqueueSnapshot(m, data);
     }
 
     /** Reports a dropped message exactly as a failed delivery is reported, so Raft reacts as it would to a cut link. */

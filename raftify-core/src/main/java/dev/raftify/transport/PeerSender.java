@@ -1,6 +1,7 @@
 package dev.raftify.transport;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.raftify.proto.eraftpb.Message;
 import dev.raftify.proto.eraftpb.MessageType;
 import dev.raftify.proto.eraftpb.Snapshot;
@@ -9,17 +10,23 @@ import dev.raftify.proto.service.MessageBatch;
 import dev.raftify.proto.service.RaftServiceGrpc;
 import dev.raftify.proto.service.SendMessagesResponse;
 import dev.raftify.proto.service.SnapshotChunk;
+import dev.raftify.storage.SnapshotReader;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +34,16 @@ import org.slf4j.LoggerFactory;
  * Sends one peer's messages: a thread that drains a queue into batches and writes them, in order, to one
  * long-lived {@code SendMessages} stream. A broken stream is reopened on the next batch after a backoff; what
  * cannot be sent meanwhile is dropped and reported unreachable (Raft retransmits). Snapshots go through
- * {@code InstallSnapshot} in bounded chunks.
+ * {@code InstallSnapshot} in bounded chunks, streamed from the snapshot's file at the pace gRPC's flow control
+ * allows, so a snapshot of any size moves in flat memory.
  */
 final class PeerSender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PeerSender.class);
     private static final int MAX_BATCH = 512;
     private static final int QUEUE_CAPACITY = 16_384;
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** A snapshot transfer fails when the peer takes no data (or does not answer at the end) for this long. */
+    static final long SNAPSHOT_STALL_NANOS = TimeUnit.MINUTES.toNanos(2);
 
     private final long selfId;
     private final long peerId;
@@ -42,6 +52,8 @@ final class PeerSender implements Runnable {
     private final TransportEvents events;
     private final int chunkSize;
     private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+    /** The data of each MsgSnapshot in {@link #queue}, in the same order. */
+    private final Queue<SnapshotReader> snapshotData = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -82,6 +94,18 @@ final class PeerSender implements Runnable {
         }
     }
 
+    /** Queues a MsgSnapshot whose data streams from {@code data} (closed once sent or dropped). */
+    void enqueueSnapshot(Message m, SnapshotReader data) {
+        snapshotData.add(data);
+        if (closed || !queue.offer(m)) {
+            // Not queued, so the sender thread never reaches it: it is still ours to drop.
+            if (snapshotData.remove(data)) {
+                data.close();
+            }
+            events.reportSnapshot(peerId, false);
+        }
+    }
+
     @Override
     public void run() {
         List<Message> batch = new ArrayList<>();
@@ -107,7 +131,8 @@ final class PeerSender implements Runnable {
         for (Message m : batch) {
             if (m.getMsgType() == MessageType.MsgSnapshot) {
                 flush(plain);
-                sendSnapshot(m);
+                // Only enqueueSnapshot queues a MsgSnapshot, each with its data, in the same order.
+                sendSnapshot(m, snapshotData.remove());
             } else {
                 plain.add(m);
             }
@@ -216,46 +241,122 @@ final class PeerSender implements Runnable {
         stream = null;
     }
 
-    private void sendSnapshot(Message m) {
+    /**
+     * Streams a snapshot through one {@code InstallSnapshot} call: a first chunk with the MsgSnapshot and the data's
+     * size and CRC-32C, then the data in chunks of at most {@code chunkSize} bytes, each written only once gRPC says
+     * the stream is ready for more, so that no more than about one chunk is ever buffered. The data's own checksum
+     * is verified at its end, before the last chunk is acknowledged; the receiver verifies it again.
+     */
+    private void sendSnapshot(Message m, SnapshotReader data) {
         Snapshot snap = m.getSnapshot();
-        ByteString data = snap.getData();
+        long index = snap.getMetadata().getIndex();
+        // The local reference to the data means nothing to the peer: it receives the data itself.
         Message header = m.toBuilder().setSnapshot(snap.toBuilder().setData(ByteString.EMPTY)).build();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        StreamObserver<SnapshotChunk> out = RaftServiceGrpc.newStub(channel)
-                .withDeadlineAfter(10, TimeUnit.MINUTES)
-                .installSnapshot(new StreamObserver<>() {
-                    @Override
-                    public void onNext(InstallSnapshotResponse value) {}
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        done.complete(null);
-                    }
-                });
-        boolean ok = false;
-        try {
-            out.onNext(SnapshotChunk.newBuilder().setMessage(header).setLast(data.isEmpty()).build());
-            for (int off = 0; off < data.size(); off += chunkSize) {
-                int end = Math.min(data.size(), off + chunkSize);
-                out.onNext(SnapshotChunk.newBuilder().setData(data.substring(off, end)).setLast(end == data.size())
-                        .build());
+        Object readiness = new Object();
+        ClientResponseObserver<SnapshotChunk, InstallSnapshotResponse> responses = new ClientResponseObserver<>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<SnapshotChunk> requestStream) {
+                requestStream.setOnReadyHandler(() -> wake(readiness));
             }
-            out.onCompleted();
-            done.get(10, TimeUnit.MINUTES);
+
+            @Override
+            public void onNext(InstallSnapshotResponse value) {}
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+                wake(readiness);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.complete(null);
+                wake(readiness);
+            }
+        };
+        long start = System.nanoTime();
+        long total = data.size();
+        boolean ok = false;
+        ClientCallStreamObserver<SnapshotChunk> call = null;
+        try (data) {
+            call = (ClientCallStreamObserver<SnapshotChunk>) RaftServiceGrpc.newStub(channel)
+                    .installSnapshot(responses);
+            InputStream in = data.stream();
+            awaitReady(call, done, readiness);
+            call.onNext(SnapshotChunk.newBuilder().setMessage(header).setTotalSize(total)
+                    .setCrc32C(data.crc32c()).setLast(total == 0).build());
+            long sent = 0;
+            while (sent < total) {
+                int n = (int) Math.min(chunkSize, total - sent);
+                byte[] chunk = in.readNBytes(n);
+                if (chunk.length < n) {
+                    throw new IOException("the snapshot's data ended after " + (sent + chunk.length) + " of its "
+                            + total + " bytes");
+                }
+                sent += n;
+                awaitReady(call, done, readiness);
+                // A fresh array per chunk, so wrapping it without a copy is safe.
+                call.onNext(SnapshotChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(chunk))
+                        .setLast(sent == total).build());
+            }
+            if (in.read() >= 0) {
+                throw new IOException("the snapshot's data is longer than its recorded " + total + " bytes");
+            }
+            call.onCompleted();
+            done.get(SNAPSHOT_STALL_NANOS, TimeUnit.NANOSECONDS);
             ok = true;
-            log.info("node {}: sent snapshot at index {} ({} bytes) to node {}", selfId,
-                    snap.getMetadata().getIndex(), data.size(), peerId);
+            log.info("node {}: sent snapshot at index {} ({} bytes) to node {} in {} ms", selfId, index, total,
+                    peerId, (System.nanoTime() - start) / 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel(call, "the sender is closing", e);
         } catch (Exception e) {
-            out.onError(e);
-            log.info("node {}: sending snapshot at index {} to node {} failed: {}", selfId,
-                    snap.getMetadata().getIndex(), peerId, e.toString());
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            cancel(call, "snapshot transfer failed", cause);
+            log.info("node {}: sending snapshot at index {} to node {} failed: {}", selfId, index, peerId,
+                    cause.toString());
         }
         events.reportSnapshot(peerId, ok);
+    }
+
+    private static void wake(Object monitor) {
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
+    }
+
+    /** Waits until gRPC takes more data: its flow control is what keeps a large snapshot out of memory. */
+    private void awaitReady(ClientCallStreamObserver<SnapshotChunk> call, CompletableFuture<Void> done,
+            Object readiness) throws Exception {
+        long deadline = System.nanoTime() + SNAPSHOT_STALL_NANOS;
+        synchronized (readiness) {
+            while (!call.isReady()) {
+                if (done.isDone()) {
+                    done.get();
+                    throw new IOException("node " + peerId + " ended the snapshot transfer early");
+                }
+                if (closed) {
+                    throw new InterruptedException("sender closed");
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException("node " + peerId + " took no snapshot data for "
+                            + TimeUnit.NANOSECONDS.toSeconds(SNAPSHOT_STALL_NANOS) + " s");
+                }
+                readiness.wait(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
+            }
+        }
+    }
+
+    private static void cancel(ClientCallStreamObserver<SnapshotChunk> call, String why, Throwable cause) {
+        if (call != null) {
+            try {
+                call.cancel(why, cause);
+            } catch (RuntimeException ignored) {
+                // Already over.
+            }
+        }
     }
 
     void close() {
@@ -263,5 +364,9 @@ final class PeerSender implements Runnable {
         thread.interrupt();
         resetStream();
         channel.shutdownNow();
+        SnapshotReader data;
+        while ((data = snapshotData.poll()) != null) {
+            data.close();
+        }
     }
 }

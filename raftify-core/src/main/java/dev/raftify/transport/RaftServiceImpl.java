@@ -39,8 +39,12 @@ import dev.raftify.proto.service.SendMessagesResponse;
 import dev.raftify.proto.service.SnapshotChunk;
 import dev.raftify.proto.service.TransferLeaderArgs;
 import dev.raftify.proto.service.TransferLeaderResponse;
+import dev.raftify.storage.SnapshotWriter;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +52,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.zip.CRC32C;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,18 +71,28 @@ public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
     private static final Logger log = LoggerFactory.getLogger(RaftServiceImpl.class);
 
     private final NodeRuntime node;
-    private final long maxSnapshotBytes;
     /** Null unless fault injection is on: then Raft traffic from blocked peers is dropped on arrival. */
     private final FaultInjector faults;
+    /**
+     * Writes received snapshot chunks to disk, off gRPC's event loop (a write, and above all the final fsync of a
+     * large file, may take long). Threads end when idle.
+     */
+    private final ExecutorService snapshotIo;
 
-    public RaftServiceImpl(NodeRuntime node, long maxSnapshotBytes) {
-        this(node, maxSnapshotBytes, null);
+    public RaftServiceImpl(NodeRuntime node) {
+        this(node, null);
     }
 
-    public RaftServiceImpl(NodeRuntime node, long maxSnapshotBytes, FaultInjector faults) {
+    public RaftServiceImpl(NodeRuntime node, FaultInjector faults) {
         this.node = node;
-        this.maxSnapshotBytes = maxSnapshotBytes;
         this.faults = faults;
+        ThreadPoolExecutor io = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "raftify-snapshot-in-" + node.id());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.snapshotIo = io;
     }
 
     private boolean blockedByFault(long peer) {
@@ -267,70 +286,180 @@ public final class RaftServiceImpl extends RaftServiceGrpc.RaftServiceImplBase {
         };
     }
 
+    /**
+     * Receives a snapshot into a file of this node's store, chunk by chunk, in flat memory: each chunk is written on
+     * an I/O thread and only then is the next one requested (manual flow control), so a sender can never have more
+     * than about one chunk in flight. The size and CRC-32C the sender declared are checked at the end; then the file
+     * is made durable and the MsgSnapshot handed to the node, which installs it or deletes it. A transfer that fails
+     * or is abandoned deletes its file.
+     */
     @Override
     public StreamObserver<SnapshotChunk> installSnapshot(StreamObserver<InstallSnapshotResponse> out) {
-        return new StreamObserver<>() {
-            private Message header;
-            private ByteString data = ByteString.EMPTY;
-            private boolean failed;
+        ServerCallStreamObserver<InstallSnapshotResponse> call = (ServerCallStreamObserver<InstallSnapshotResponse>) out;
+        call.disableAutoRequest();
+        call.request(1);
+        return new SnapshotReceiver(call);
+    }
 
-            @Override
-            public void onNext(SnapshotChunk chunk) {
-                if (failed) {
+    /** One InstallSnapshot call. Its tasks run one at a time, in order, on {@link #snapshotIo}. */
+    private final class SnapshotReceiver implements StreamObserver<SnapshotChunk> {
+        private final ServerCallStreamObserver<InstallSnapshotResponse> call;
+        private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+        // Touched only by the tasks.
+        private Message header;
+        private long declaredSize;
+        private int declaredCrc;
+        private SnapshotWriter writer;
+        private final CRC32C crc = new CRC32C();
+        private long received;
+        private boolean over;
+
+        SnapshotReceiver(ServerCallStreamObserver<InstallSnapshotResponse> call) {
+            this.call = call;
+        }
+
+        private synchronized void enqueue(Runnable task) {
+            tail = tail.thenRunAsync(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    fail(Status.INTERNAL.withDescription(e.toString()));
+                }
+            }, snapshotIo);
+        }
+
+        @Override
+        public void onNext(SnapshotChunk chunk) {
+            enqueue(() -> {
+                if (over) {
                     return;
                 }
-                if (header == null) {
-                    if (!chunk.hasMessage()) {
-                        fail(Status.INVALID_ARGUMENT.withDescription("the first snapshot chunk carries no message"));
-                        return;
-                    }
-                    header = chunk.getMessage();
-                    Status refused = refusal(header.getFrom());
-                    if (refused != null) {
-                        fail(refused);
-                        return;
-                    }
-                }
-                if (data.size() + (long) chunk.getData().size() > maxSnapshotBytes) {
-                    fail(Status.RESOURCE_EXHAUSTED.withDescription("snapshot larger than " + maxSnapshotBytes
-                            + " bytes"));
+                if (header == null && !start(chunk)) {
                     return;
                 }
-                // A rope: chunks are linked, not copied.
-                data = data.concat(chunk.getData());
-            }
+                ByteString data = chunk.getData();
+                if (declaredSize > 0 && received + data.size() > declaredSize) {
+                    fail(Status.INVALID_ARGUMENT.withDescription("snapshot data is longer than the " + declaredSize
+                            + " bytes declared"));
+                    return;
+                }
+                try {
+                    for (ByteBuffer b : data.asReadOnlyByteBufferList()) {
+                        crc.update(b.duplicate());
+                    }
+                    data.writeTo(writer.stream());
+                } catch (IOException e) {
+                    fail(Status.RESOURCE_EXHAUSTED.withDescription("cannot write the snapshot: " + e.getMessage()));
+                    return;
+                }
+                received += data.size();
+                call.request(1);
+            });
+        }
 
-            private void fail(Status s) {
-                failed = true;
-                out.onError(s.asRuntimeException());
+        /** The first chunk: the MsgSnapshot, and where its data goes. */
+        private boolean start(SnapshotChunk chunk) {
+            if (!chunk.hasMessage()) {
+                fail(Status.INVALID_ARGUMENT.withDescription("the first snapshot chunk carries no message"));
+                return false;
             }
-
-            @Override
-            public void onError(Throwable t) {
-                log.debug("node {}: snapshot transfer aborted: {}", node.id(), t.toString());
+            header = chunk.getMessage();
+            Status refused = refusal(header.getFrom());
+            if (refused != null) {
+                fail(refused);
+                return false;
             }
+            if (blockedByFault(header.getFrom())) {
+                fail(Status.UNAVAILABLE.withDescription("snapshot dropped by fault injection"));
+                return false;
+            }
+            declaredSize = chunk.getTotalSize();
+            declaredCrc = chunk.getCrc32C();
+            try {
+                writer = node.newIncomingSnapshot(declaredSize > 0 ? declaredSize : -1);
+            } catch (NodeClosedException e) {
+                fail(Status.UNAVAILABLE.withDescription(e.getMessage()));
+                return false;
+            } catch (IOException | RuntimeException e) {
+                log.warn("node {}: cannot receive the snapshot at index {} from node {}: {}", node.id(),
+                        header.getSnapshot().getMetadata().getIndex(), header.getFrom(), e.getMessage());
+                fail(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
+                return false;
+            }
+            return true;
+        }
 
-            @Override
-            public void onCompleted() {
-                if (failed) {
+        @Override
+        public void onError(Throwable t) {
+            enqueue(() -> {
+                if (!over) {
+                    log.debug("node {}: snapshot transfer aborted: {}", node.id(), t.toString());
+                }
+                over = true;
+                closeWriter();
+            });
+        }
+
+        @Override
+        public void onCompleted() {
+            enqueue(() -> {
+                if (over) {
                     return;
                 }
                 if (header == null) {
                     fail(Status.INVALID_ARGUMENT.withDescription("empty snapshot stream"));
                     return;
                 }
+                if (declaredSize > 0 && (received != declaredSize || (int) crc.getValue() != declaredCrc)) {
+                    fail(Status.DATA_LOSS.withDescription("snapshot data of " + received + " bytes with CRC-32C "
+                            + Integer.toHexString((int) crc.getValue()) + " does not match the declared "
+                            + declaredSize + " bytes with CRC-32C " + Integer.toHexString(declaredCrc)));
+                    return;
+                }
                 if (blockedByFault(header.getFrom())) {
                     fail(Status.UNAVAILABLE.withDescription("snapshot dropped by fault injection"));
                     return;
                 }
-                Message full = header.toBuilder()
-                        .setSnapshot(header.getSnapshot().toBuilder().setData(data)).build();
-                node.receive(List.of(full));
-                out.onNext(InstallSnapshotResponse.getDefaultInstance());
-                out.onCompleted();
-            }
+                try {
+                    ByteString sealed = writer.seal();
+                    SnapshotWriter handedOver = writer;
+                    writer = null;
+                    node.receiveSnapshot(header, handedOver, sealed);
+                } catch (IOException | RuntimeException e) {
+                    fail(Status.INVALID_ARGUMENT.withDescription("cannot install the snapshot: " + e.getMessage()));
+                    return;
+                }
+                over = true;
+                log.info("node {}: received snapshot at index {} ({} bytes) from node {}", node.id(),
+                        header.getSnapshot().getMetadata().getIndex(), received, header.getFrom());
+                out().onNext(InstallSnapshotResponse.getDefaultInstance());
+                out().onCompleted();
+            });
+        }
 
-        };
+        private StreamObserver<InstallSnapshotResponse> out() {
+            return call;
+        }
+
+        private void fail(Status s) {
+            if (over) {
+                return;
+            }
+            over = true;
+            closeWriter();
+            try {
+                call.onError(s.asRuntimeException());
+            } catch (RuntimeException ignored) {
+                // The call is already closed (cancelled by the sender).
+            }
+        }
+
+        private void closeWriter() {
+            if (writer != null) {
+                writer.close();
+                writer = null;
+            }
+        }
     }
 
     // ---------------------------------------------------------------- helpers

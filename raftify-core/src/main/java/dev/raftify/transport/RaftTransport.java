@@ -1,6 +1,7 @@
 package dev.raftify.transport;
 
 import dev.raftify.proto.eraftpb.Message;
+import dev.raftify.storage.SnapshotReader;
 import java.util.List;
 import java.util.Map;
 
@@ -10,8 +11,18 @@ import java.util.Map;
  */
 public interface RaftTransport extends AutoCloseable {
 
-    /** Sends each message to its {@code to} peer. Messages to one peer arrive in order, or not at all. */
+    /**
+     * Sends each message to its {@code to} peer. Messages to one peer arrive in order, or not at all. A MsgSnapshot
+     * goes through {@link #sendSnapshot} instead.
+     */
     void send(List<Message> messages);
+
+    /**
+     * Sends a MsgSnapshot to its {@code to} peer, in order with the messages sent before and after it, streaming the
+     * snapshot's data from {@code data} (which the transport closes when done). The outcome is reported with
+     * {@link TransportEvents#reportSnapshot}.
+     */
+    void sendSnapshot(Message message, SnapshotReader data);
 
     /** The current address of every peer; messages to unknown peers are dropped and reported unreachable. */
     void updatePeers(Map<Long, String> peers);

@@ -141,6 +141,7 @@ public abstract class StorageContractTest {
         assertThatThrownBy(() -> store.entries(6, 8, Long.MAX_VALUE)).isInstanceOf(CompactedException.class);
         assertThat(store.entries(7, 11, Long.MAX_VALUE)).isEqualTo(entries(7, 10, 3));
         assertThat(store.snapshot(6, 2)).isEqualTo(snap);
+        assertThat(TestSnapshots.content(store, snap)).isEqualTo(ByteString.copyFromUtf8("state"));
         assertThatThrownBy(() -> store.snapshot(7, 2)).isInstanceOf(SnapshotTemporarilyUnavailableException.class);
     }
 
@@ -154,6 +155,7 @@ public abstract class StorageContractTest {
                 .isInstanceOf(UnavailableException.class);
         Snapshot again = store.createSnapshot(6, VOTERS_1_2_3, ByteString.copyFromUtf8("newer state"));
         assertThat(store.snapshot(0, 2)).isEqualTo(again);
+        assertThat(TestSnapshots.content(store, again)).isEqualTo(ByteString.copyFromUtf8("newer state"));
         Snapshot all = store.createSnapshot(10, VOTERS_1_2_3, ByteString.copyFromUtf8("all"));
         assertThat(store.firstIndex()).isEqualTo(11);
         assertThat(store.lastIndex()).isEqualTo(10);
@@ -188,7 +190,7 @@ public abstract class StorageContractTest {
         assertThatThrownBy(() -> store.term(3)).isInstanceOf(CompactedException.class);
         assertThat(store.initialState().hardState()).isEqualTo(hs);
         assertThat(store.initialState().confState()).isEqualTo(VOTERS_1_2_3);
-        assertThat(store.snapshot(10, 1)).isEqualTo(snap);
+        assertSameSnapshot(store.snapshot(10, 1), snap);
         assertThat(store.peers()).containsExactlyEntriesOf(Map.of(2L, "10.0.0.2:60061"));
     }
 
@@ -244,7 +246,8 @@ public abstract class StorageContractTest {
         assertThat(store.term(12)).isEqualTo(2);
         assertThat(store.entries(13, 23, Long.MAX_VALUE)).isEqualTo(concat(entries(13, 18, 2), entries(19, 22, 3)));
         assertThat(store.initialState()).isEqualTo(new RaftState(hs, VOTERS_1_2_3));
-        assertThat(store.snapshot(12, 1)).isEqualTo(snap);
+        assertThat(store.snapshot(12, 1).getMetadata()).isEqualTo(snap.getMetadata());
+        assertThat(TestSnapshots.content(store, store.snapshot(12, 1))).isEqualTo(ByteString.copyFromUtf8("snap"));
         assertThat(store.peers()).containsExactlyEntriesOf(Map.of(3L, "node3:7000"));
     }
 
@@ -310,8 +313,60 @@ public abstract class StorageContractTest {
         assertThat(store.entries(model.firstIndex(), model.lastIndex() + 1, Long.MAX_VALUE)).as(at)
                 .isEqualTo(model.entries(model.firstIndex(), model.lastIndex() + 1, Long.MAX_VALUE));
         assertThat(store.initialState()).as(at).isEqualTo(model.initialState());
-        assertThat(store.snapshot(0, 1)).as(at).isEqualTo(model.latestSnapshot());
+        assertThat(store.snapshot(0, 1).getMetadata()).as(at).isEqualTo(model.latestSnapshot().getMetadata());
+        assertThat(TestSnapshots.content(store, store.snapshot(0, 1))).as(at)
+                .isEqualTo(model.latestSnapshot().getData());
         assertThat(store.peers()).as(at).isEqualTo(model.peers());
+    }
+
+    /** Same metadata and the same data, whether the store hands out the data or a reference to it. */
+    private void assertSameSnapshot(Snapshot actual, Snapshot expected) {
+        assertThat(actual.getMetadata()).isEqualTo(expected.getMetadata());
+        assertThat(TestSnapshots.content(store, actual)).isEqualTo(expected.getData());
+    }
+
+    @Test
+    void snapshotDataStreamsThroughAWriterAndIsStoredBySealedValue() throws Exception {
+        append(entries(1, 10, 3));
+        byte[] data = new byte[300_000];
+        new Random(7).nextBytes(data);
+        try (SnapshotWriter w = store.newSnapshotWriter(-1)) {
+            for (int off = 0; off < data.length; off += 1000) {
+                w.stream().write(data, off, 1000);
+            }
+            assertThat(w.size()).isEqualTo(data.length);
+            ByteString sealed = w.seal();
+            try (SnapshotReader r = store.openSnapshot(Snapshot.newBuilder().setData(sealed).build())) {
+                assertThat(r.size()).as("a sealed snapshot reads before it is stored").isEqualTo(data.length);
+            }
+            Snapshot snap = store.createSnapshot(8, VOTERS_1_2_3, sealed);
+            assertThat(snap.getMetadata().getIndex()).isEqualTo(8);
+            assertThat(store.firstIndex()).isEqualTo(9);
+        }
+        Snapshot stored = store.snapshot(8, 2);
+        store = reopen(store);
+        try (SnapshotReader r = store.openSnapshot(store.snapshot(8, 2))) {
+            assertThat(r.size()).isEqualTo(data.length);
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(data);
+            assertThat(r.crc32c()).isEqualTo((int) crc.getValue());
+            assertThat(TestSnapshots.content(r).toByteArray()).isEqualTo(data);
+        }
+        assertThat(store.snapshot(8, 2)).isEqualTo(stored);
+    }
+
+    @Test
+    void aLeadersSnapshotStreamedThroughAWriterIsInstalledByAWriteBatch() throws Exception {
+        append(entries(1, 3, 1));
+        try (SnapshotWriter w = store.newSnapshotWriter(5)) {
+            w.stream().write("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Snapshot snap = Snapshot.newBuilder().setData(w.seal())
+                    .setMetadata(SnapshotMetadata.newBuilder().setIndex(10).setTerm(4).setConfState(VOTERS_1_2_3))
+                    .build();
+            store.write(new WriteBatch(snap, List.of(), null, null));
+        }
+        assertThat(store.firstIndex()).isEqualTo(11);
+        assertThat(TestSnapshots.content(store, store.snapshot(10, 1)).toStringUtf8()).isEqualTo("hello");
     }
 
     @SafeVarargs

@@ -4,6 +4,7 @@ import dev.raftify.cli.CliCommand;
 import dev.raftify.cli.ExitCode;
 import dev.raftify.cli.output.Json;
 import dev.raftify.cli.output.Style;
+import dev.raftify.cli.store.SnapshotContent;
 import dev.raftify.storage.lmdb.LmdbReadView;
 import dev.raftify.storage.lmdb.LmdbStorage;
 import java.io.PrintWriter;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Parameters;
 /** {@code raftify-cli check <dir>}: the offline consistency check; exit 1 when it finds a problem. */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Check a storage directory's consistency offline: indexes contiguous, terms never "
-                + "decreasing, commit within the log, snapshot and first index agreeing, conf state agreeing with "
-                + "the log's membership changes. Prints each problem; exits 1 when any is found.",
+                + "decreasing, commit within the log, snapshot and first index agreeing, the snapshot's data file "
+                + "whole (recorded size and checksum), conf state agreeing with the log's membership changes. "
+                + "Prints each problem; exits 1 when any is found.",
             "Opens the store read-only; safe while the node runs (the check sees one consistent state)."},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -31,8 +33,13 @@ public final class CheckCommand extends CliCommand {
     @Override
     protected int execute() {
         StoreChecker.Report report;
-        try (LmdbStorage storage = LmdbStorage.openReadOnly(dir); LmdbReadView view = storage.readView()) {
-            report = StoreChecker.check(view);
+        try (LmdbStorage storage = LmdbStorage.openReadOnly(dir)) {
+            // The node may replace its snapshot (and delete the file) during the check: then check again.
+            report = SnapshotContent.withRetry(() -> {
+                try (LmdbReadView view = storage.readView()) {
+                    return StoreChecker.check(view);
+                }
+            });
         }
         int code = report.ok() ? ExitCode.OK : ExitCode.DEGRADED;
         if (json()) {

@@ -1,6 +1,5 @@
 package dev.raftify.cli.describe;
 
-import com.google.protobuf.ByteString;
 import dev.raftify.cli.CliCommand;
 import dev.raftify.cli.ExitCode;
 import dev.raftify.cli.output.Cell;
@@ -12,7 +11,9 @@ import dev.raftify.cli.store.SnapshotContent;
 import dev.raftify.proto.eraftpb.ConfState;
 import dev.raftify.proto.eraftpb.HardState;
 import dev.raftify.proto.eraftpb.SnapshotMetadata;
+import dev.raftify.storage.StorageException;
 import dev.raftify.storage.lmdb.LmdbReadView;
+import dev.raftify.storage.lmdb.SnapshotReplacedException;
 import dev.raftify.storage.lmdb.LmdbStorage;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,17 +38,31 @@ public final class DescribeMetadata extends CliCommand {
                     SnapshotContent snapshotContent, long firstIndex, long lastIndex, long formatVersion,
                     Map<Long, String> peers) {
         static Metadata read(LmdbReadView v) {
-            ByteString data = v.snapshotData();
-            return new Metadata(v.hardState(), v.confState(), v.snapshotMetadata(), data.size(),
-                    SnapshotContent.of(data), v.firstIndex(), v.lastIndex(), v.formatVersion(), v.peers());
+            // Only the snapshot's header is read, not its (possibly huge) state machine part. A damaged snapshot
+            // does not hide the rest: this is what an operator reads to choose a survivor.
+            SnapshotContent content;
+            try {
+                content = SnapshotContent.of(v, 0);
+            } catch (SnapshotReplacedException e) {
+                throw e;
+            } catch (StorageException e) {
+                content = SnapshotContent.unreadable(v.snapshotFile().getSize(), e.getMessage());
+            }
+            return new Metadata(v.hardState(), v.confState(), v.snapshotMetadata(), content.dataSize(), content,
+                    v.firstIndex(), v.lastIndex(), v.formatVersion(), v.peers());
         }
     }
 
     @Override
     protected int execute() {
         Metadata m;
-        try (LmdbStorage storage = LmdbStorage.openReadOnly(dir); LmdbReadView view = storage.readView()) {
-            m = Metadata.read(view);
+        try (LmdbStorage storage = LmdbStorage.openReadOnly(dir)) {
+            // The node may replace its snapshot (and delete the file) while we look: then look again.
+            m = SnapshotContent.withRetry(() -> {
+                try (LmdbReadView view = storage.readView()) {
+                    return Metadata.read(view);
+                }
+            });
         }
         if (json()) {
             printJson(Json.obj()
@@ -79,7 +94,7 @@ public final class DescribeMetadata extends CliCommand {
                 .row("", "learners_next", cs.getLearnersNextList())
                 .row("", "auto_leave", cs.getAutoLeave())
                 .separator()
-                .row(section("Snapshot"), "data", m.snapshotContent().summary(m.snapshotBytes()))
+                .row(section("Snapshot"), "data", m.snapshotContent().summary())
                 .row("", "metadata.index", m.snapshot().getIndex())
                 .row("", "metadata.term", m.snapshot().getTerm())
                 .row("", "metadata.conf_state", Membership.format(snapCs))

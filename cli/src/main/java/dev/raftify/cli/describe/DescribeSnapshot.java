@@ -9,19 +9,26 @@ import dev.raftify.cli.output.Table;
 import dev.raftify.cli.store.Bytes;
 import dev.raftify.cli.store.Membership;
 import dev.raftify.cli.store.SnapshotContent;
-import dev.raftify.proto.eraftpb.Snapshot;
+import dev.raftify.proto.eraftpb.SnapshotMetadata;
+import dev.raftify.storage.SnapshotReader;
+import dev.raftify.storage.lmdb.LmdbReadView;
 import dev.raftify.storage.lmdb.LmdbStorage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The latest snapshot of a store: metadata, the address book it carries and a look at the state machine. */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
-        description = "Print the latest snapshot of a storage directory: index, term, membership, the peer address "
-                + "book it carries and the start of the state machine's data. Opens the store read-only.",
+        description = "Print the latest snapshot of a storage directory: index, term, membership, where its data is, "
+                + "the peer address book it carries and the start of the state machine's data. Opens the store "
+                + "read-only and reads the data as a stream (a snapshot of any size is never in memory whole).",
         footerHeading = "%nExamples:%n",
         footer = {
             "  raftify-cli describe snapshot ./data/node-1",
@@ -37,34 +44,35 @@ public final class DescribeSnapshot extends CliCommand {
             description = "Also write the state machine's bytes to this file (it must not exist yet).")
     Path saveTo;
 
+    /** Everything shown, from one consistent state of the store. */
+    private record Seen(SnapshotMetadata meta, String file, SnapshotContent content) {}
+
     @Override
     protected int execute() {
-        Snapshot snap;
+        Seen seen;
         try (LmdbStorage storage = LmdbStorage.openReadOnly(dir)) {
-            snap = storage.latestSnapshot();
+            // The node may replace its snapshot (and delete the file) while we look: then look again.
+            seen = SnapshotContent.withRetry(() -> read(storage));
         }
-        SnapshotContent content = SnapshotContent.of(snap.getData());
-        byte[] state = content.stateMachine().toByteArray();
-        String preview = preview(state);
-        if (saveTo != null) {
-            save(state);
-        }
-        var meta = snap.getMetadata();
+        SnapshotMetadata meta = seen.meta();
+        SnapshotContent content = seen.content();
+        String preview = preview(content.preview(), content.stateMachineSize());
         if (json()) {
             printJson(Json.obj()
-                    .put("present", meta.getIndex() != 0 || !snap.getData().isEmpty())
+                    .put("present", meta.getIndex() != 0 || content.dataSize() != 0)
                     .put("index", meta.getIndex())
                     .put("term", meta.getTerm())
                     .put("conf_state", Membership.json(meta.getConfState()))
-                    .put("data_size", snap.getData().size())
-                    .put("format", content.wrapped() ? "SnapshotData" : "raw")
+                    .put("file", seen.file())
+                    .put("data_size", content.dataSize())
+                    .put("format", content.format())
                     .put("peers", Membership.peersJson(content.peers()))
-                    .put("state_machine_size", state.length)
+                    .put("state_machine_size", content.stateMachineSize())
                     .put("state_machine_preview", preview)
                     .put("saved_to", saveTo == null ? null : saveTo.toString()));
             return ExitCode.OK;
         }
-        if (meta.getIndex() == 0 && snap.getData().isEmpty()) {
+        if (meta.getIndex() == 0 && content.dataSize() == 0) {
             out().println("No snapshot: this store has never taken or received one.");
             return ExitCode.OK;
         }
@@ -72,34 +80,61 @@ public final class DescribeSnapshot extends CliCommand {
         t.row("index", meta.getIndex())
                 .row("term", meta.getTerm())
                 .row("conf_state", Membership.format(meta.getConfState()))
-                .row("data", content.summary(snap.getData().size()))
+                .row("file", seen.file() == null ? "(inside LMDB: a format version 1 store)" : seen.file())
+                .row("data", content.summary())
                 .row("peers", content.wrapped() ? Membership.peers(content.peers()) : "(not recorded)")
-                .row("state machine", Bytes.size(state.length))
+                .row("state machine", Bytes.size(content.stateMachineSize()))
                 .row("preview", preview.isEmpty() ? "(empty)" : preview);
         t.render(out(), borders(), style());
         if (saveTo != null) {
-            out().println("State machine (" + state.length + " bytes) written to " + saveTo + ".");
+            out().println("State machine (" + content.stateMachineSize() + " bytes) written to " + saveTo + ".");
         }
         return ExitCode.OK;
     }
 
-    /** The first bytes: text when printable, else hex. */
-    private static String preview(byte[] data) {
-        int n = Math.min(PREVIEW, data.length);
-        byte[] head = java.util.Arrays.copyOf(data, n);
-        String text = Bytes.printable(head);
-        String shown = text != null ? Bytes.escapeLineBreaks(text) : Bytes.hex(head);
-        return data.length > n ? shown + " ... (" + data.length + " bytes)" : shown;
+    private Seen read(LmdbStorage storage) {
+        try (LmdbReadView v = storage.readView()) {
+            SnapshotMetadata meta = v.snapshotMetadata();
+            String name = v.snapshotFile().getName();
+            String file = name.isEmpty() ? null : "snapshots/" + name;
+            try (SnapshotReader r = v.openSnapshot()) {
+                return new Seen(meta, file, saveTo == null ? SnapshotContent.read(r, PREVIEW, null) : save(r));
+            } catch (IOException e) {
+                throw new CliException(ExitCode.STORE, "cannot read the snapshot of " + dir + ": " + e.getMessage(),
+                        e);
+            }
+        }
     }
 
-    private void save(byte[] state) {
+    /** The first bytes: text when printable, else hex. */
+    private static String preview(byte[] head, long size) {
+        String text = Bytes.printable(head);
+        String shown = text != null ? Bytes.escapeLineBreaks(text) : Bytes.hex(head);
+        return size > head.length ? shown + " ... (" + size + " bytes)" : shown;
+    }
+
+    /** Streams the state machine's bytes to the file; a failed or cut copy leaves no file behind. */
+    private SnapshotContent save(SnapshotReader r) throws IOException {
+        OutputStream file;
         try {
-            Files.write(saveTo, state, java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+            file = new BufferedOutputStream(Files.newOutputStream(saveTo, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), 64 * 1024);
+        } catch (FileAlreadyExistsException e) {
             throw new CliException(ExitCode.UNAVAILABLE, "will not overwrite " + saveTo + ": the file exists", e);
         } catch (IOException e) {
             throw new CliException(ExitCode.UNAVAILABLE, "cannot write " + saveTo + ": " + e.getMessage(), e);
+        }
+        boolean saved = false;
+        try (file) {
+            SnapshotContent c = SnapshotContent.read(r, PREVIEW, file);
+            saved = true;
+            return c;
+        } catch (IOException e) {
+            throw new CliException(ExitCode.UNAVAILABLE, "cannot write " + saveTo + ": " + e.getMessage(), e);
+        } finally {
+            if (!saved) {
+                Files.deleteIfExists(saveTo);
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lmdbjava.Dbi;
@@ -102,12 +103,73 @@ class OfflineErrorsTest {
         try (Env<ByteBuffer> env = Env.create().setMaxDbs(3).open(dir.toFile())) {
             Dbi<ByteBuffer> meta = env.openDbi("meta");
             try (Txn<ByteBuffer> txn = env.txnWrite()) {
-                meta.put(txn, buf("format_version"), ByteBuffer.allocateDirect(4).putInt(0, 2));
+                meta.put(txn, buf("format_version"), ByteBuffer.allocateDirect(4).putInt(0, 3));
                 txn.commit();
             }
         }
-        assertStoreError(Cli.run("describe", "metadata", dir.toString()), "store at " + dir + " has format version 2, "
-                + "but this build of Raftify reads only format version 1 (the store was written by a newer Raftify; upgrade)");
+        assertStoreError(Cli.run("describe", "metadata", dir.toString()), "store at " + dir + " has format version 3, "
+                + "but this build of Raftify reads only format versions 1 to 2 (the store was written by a newer "
+                + "Raftify; upgrade)");
+    }
+
+    private static Path snapshotFile(Path dir) throws IOException {
+        try (var files = Files.list(dir.resolve("snapshots"))) {
+            List<Path> all = files.toList();
+            assertThat(all).hasSize(1);
+            return all.get(0);
+        }
+    }
+
+    @Test
+    void missingSnapshotFile() throws IOException {
+        Path dir = tmp.resolve("node-1");
+        Stores.writeThreeNodeStore(dir);
+        Path file = snapshotFile(dir);
+        Files.delete(file);
+        String expected = "store at " + dir + " is corrupt: snapshot file " + file.getFileName() + " is missing from "
+                + dir.resolve("snapshots");
+        assertStoreError(Cli.run("describe", "snapshot", dir.toString()), expected);
+        Cli.Result metadata = Cli.run("describe", "metadata", dir.toString(), "--no-color");
+        assertThat(metadata.exitCode()).as("the rest of the metadata still shows").isZero();
+        assertThat(metadata.out()).contains("unreadable: " + expected.substring(0, 40));
+        Cli.Result check = Cli.run("check", dir.toString(), "--no-color");
+        assertThat(check.exitCode()).as(check.toString()).isEqualTo(1);
+        assertThat(check.out()).contains("✘ snapshot data: the snapshot's data file exists, with the recorded size "
+                + "and checksum\n    problem: " + expected + "\n");
+    }
+
+    @Test
+    void snapshotFileWithAnotherSize() throws IOException {
+        Path dir = tmp.resolve("node-1");
+        Stores.writeThreeNodeStore(dir);
+        Path file = snapshotFile(dir);
+        long size = Files.size(file);
+        Files.write(file, new byte[] {1}, StandardOpenOption.APPEND);
+        Cli.Result check = Cli.run("check", dir.toString(), "--no-color");
+        assertThat(check.exitCode()).as(check.toString()).isEqualTo(1);
+        assertThat(check.out()).contains("    problem: store at " + dir + " is corrupt: snapshot file "
+                + file.getFileName() + " has " + (size + 1) + " bytes, but the store recorded " + size + "\n");
+    }
+
+    /** Same size, one byte changed: only reading the whole file finds it (describe reads just the header). */
+    @Test
+    void snapshotFileWithAnotherChecksum() throws IOException {
+        Path dir = tmp.resolve("node-1");
+        Stores.writeThreeNodeStore(dir);
+        Path file = snapshotFile(dir);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 1] ^= 0x01;
+        Files.write(file, bytes);
+        Cli.Result check = Cli.run("check", dir.toString(), "--no-color");
+        assertThat(check.exitCode()).as(check.toString()).isEqualTo(1);
+        assertThat(check.out()).contains("    problem: store at " + dir + " is corrupt: snapshot file "
+                + file.getFileName() + " does not match its recorded checksum");
+        assertThat(Cli.run("describe", "snapshot", dir.toString()).exitCode()).isZero();
+        Path saved = tmp.resolve("state.bin");
+        Cli.Result save = Cli.run("describe", "snapshot", dir.toString(), "--save-state-machine", saved.toString());
+        assertThat(save.exitCode()).as(save.toString()).isEqualTo(3);
+        assertThat(save.err()).contains("does not match its recorded checksum");
+        assertThat(saved).as("a copy cut short is not left behind").doesNotExist();
     }
 
     @Test

@@ -16,12 +16,26 @@ import dev.raftify.proto.service.InternalCommand;
 import dev.raftify.proto.service.Peer;
 import dev.raftify.proto.service.ReserveId;
 import dev.raftify.proto.service.SnapshotData;
+import dev.raftify.storage.SnapshotFormat;
+import dev.raftify.storage.SnapshotReader;
 import dev.raftify.storage.WriteBatch;
+import dev.raftify.storage.lmdb.LmdbReadView;
 import dev.raftify.storage.lmdb.LmdbStorage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.Env;
+import org.lmdbjava.Txn;
 
 /**
  * Stores written the way the engine writes them (one WriteBatch per Ready, snapshots through createSnapshot), for
@@ -116,14 +130,57 @@ public final class Stores {
                     addLearnerV1(11, 2, 4));
             s.write(new WriteBatch(null, log, HardState.newBuilder().setTerm(2).setVote(1).setCommit(9).build(),
                     voters(1, 2, 3), PEERS));
-            SnapshotData data = SnapshotData.newBuilder()
-                    .addPeers(Peer.newBuilder().setNodeId(1).setAddress(PEERS.get(1L)))
-                    .addPeers(Peer.newBuilder().setNodeId(2).setAddress(PEERS.get(2L)))
-                    .addPeers(Peer.newBuilder().setNodeId(3).setAddress(PEERS.get(3L)))
-                    .setStateMachine(ByteString.copyFromUtf8("{\"x\":\"1\"}"))
-                    .build();
-            s.createSnapshot(3, voters(1, 2), data.toByteString());
+            s.createSnapshot(3, voters(1, 2), snapshotData(PEERS, "{\"x\":\"1\"}"));
         }
+    }
+
+    /** Snapshot data as the engine writes it: the header with the peer book, then the state machine's bytes. */
+    public static ByteString snapshotData(Map<Long, String> peers, String stateMachine) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            SnapshotFormat.writeHeader(out, peers);
+            out.write(stateMachine.getBytes(StandardCharsets.UTF_8));
+            return ByteString.copyFrom(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Turns a store written by this build back into what a Raftify of storage format version 1 wrote: the
+     * snapshot's data inside LMDB (as a SnapshotData with the same peers and state machine), no snapshots/
+     * directory.
+     */
+    public static void downgradeToFormatVersion1(Path dir) throws IOException {
+        ByteString legacy;
+        try (LmdbStorage s = LmdbStorage.openReadOnly(dir); LmdbReadView v = s.readView();
+                SnapshotReader r = v.openSnapshot()) {
+            InputStream in = r.stream();
+            SnapshotFormat.Header h = SnapshotFormat.readHeader(in, r.size(), false);
+            SnapshotData.Builder b = SnapshotData.newBuilder().setStateMachine(ByteString.readFrom(in));
+            h.peers().forEach((id, addr) -> b.addPeers(Peer.newBuilder().setNodeId(id).setAddress(addr)));
+            legacy = b.build().toByteString();
+        }
+        try (Env<ByteBuffer> env = Env.create().setMaxDbs(3).setMapSize(64L << 20).open(dir.toFile())) {
+            Dbi<ByteBuffer> meta = env.openDbi("meta");
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                meta.delete(txn, direct("snapshot_file".getBytes(StandardCharsets.US_ASCII)));
+                meta.put(txn, direct("snapshot_data".getBytes(StandardCharsets.US_ASCII)),
+                        direct(legacy.toByteArray()));
+                meta.put(txn, direct("format_version".getBytes(StandardCharsets.US_ASCII)),
+                        ByteBuffer.allocateDirect(4).putInt(1).flip());
+                txn.commit();
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir.resolve("snapshots"))) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static ByteBuffer direct(byte[] bytes) {
+        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
     }
 
     /** A store whose log has {@code n} small entries (term 1), for streaming tests. */

@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An open LMDB environment with Raftify's three databases, and the transaction discipline around it: read
+ * An open LMDB environment with Raftify's three databases (and the store's snapshot files beside it), and the
+ * transaction discipline around it: read
  * transactions, write transactions that commit once, map growth on {@code MDB_MAP_FULL}, and translation of LMDB's
  * errors into Raftify's typed exceptions. Opening and validating is {@link StoreOpener}'s job.
  */
@@ -37,6 +38,7 @@ final class LmdbEnv implements AutoCloseable {
     final Dbi<ByteBuffer> entries;
     final Dbi<ByteBuffer> meta;
     final Dbi<ByteBuffer> peers;
+    final SnapshotFiles snapshots;
     private final long maxMapSize;
     private final AutoCloseable processLock;
     // Read side: any open transaction. Write side: changing the map size (LMDB requires no open transaction in
@@ -52,6 +54,7 @@ final class LmdbEnv implements AutoCloseable {
         this.entries = entries;
         this.meta = meta;
         this.peers = peers;
+        this.snapshots = new SnapshotFiles(directory);
         this.maxMapSize = maxMapSize;
         this.processLock = processLock;
     }

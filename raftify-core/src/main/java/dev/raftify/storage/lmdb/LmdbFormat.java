@@ -13,13 +13,22 @@ import java.nio.ByteOrder;
  */
 final class LmdbFormat {
 
-    /** Bumped on any change an older build would misread. Version 1 is the layout documented today. */
-    static final int FORMAT_VERSION = 1;
+    /**
+     * Bumped on any change an older build would misread. Version 2, the one written, keeps snapshot data in files
+     * ({@link #SNAPSHOT_DIR}); version 1 kept it inside LMDB ({@link #KEY_SNAPSHOT_DATA}). A read-write open upgrades
+     * a version 1 store; a read-only open reads it as it is.
+     */
+    static final int FORMAT_VERSION = 2;
+
+    /** The oldest version this build still opens. */
+    static final int OLDEST_READABLE_VERSION = 1;
 
     /** Files inside the store directory. */
     static final String DATA_FILE = "data.mdb";
     static final String LMDB_LOCK_FILE = "lock.mdb";
     static final String NODE_LOCK_FILE = "raftify.lock";
+    /** The directory of snapshot data files (format version 2). */
+    static final String SNAPSHOT_DIR = "snapshots";
 
     /** Named databases. */
     static final String DB_ENTRIES = "entries";
@@ -36,7 +45,10 @@ final class LmdbFormat {
     static final ByteBuffer KEY_CONF_STATE = key("conf_state");
     static final ByteBuffer KEY_LOG_BASE = key("log_base");
     static final ByteBuffer KEY_SNAPSHOT_META = key("snapshot_meta");
+    /** Format version 1 only: the snapshot's data itself. */
     static final ByteBuffer KEY_SNAPSHOT_DATA = key("snapshot_data");
+    /** Format version 2: a SnapshotFile naming the file that holds the snapshot's data. */
+    static final ByteBuffer KEY_SNAPSHOT_FILE = key("snapshot_file");
 
     /** log_base: the index and term of the entry just before the first stored one (16 bytes). */
     static final int LOG_BASE_SIZE = 16;

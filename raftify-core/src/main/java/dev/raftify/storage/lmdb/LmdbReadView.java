@@ -11,11 +11,15 @@ import dev.raftify.proto.eraftpb.Entry;
 import dev.raftify.proto.eraftpb.HardState;
 import dev.raftify.proto.eraftpb.Snapshot;
 import dev.raftify.proto.eraftpb.SnapshotMetadata;
+import dev.raftify.proto.service.SnapshotFile;
 import dev.raftify.storage.CompactedException;
+import dev.raftify.storage.SnapshotReader;
 import dev.raftify.storage.UnavailableException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +59,10 @@ public final class LmdbReadView implements AutoCloseable {
         this.ownsTxn = false;
     }
 
-    /** The format version the store was written in (the only one this build opens is 1). */
+    /**
+     * The format version the store was written in: 2, or 1 for a store of an older Raftify opened read-only (a
+     * read-write open upgrades it).
+     */
     public long formatVersion() {
         ByteBuffer v = env.meta.get(txn, LmdbFormat.KEY_FORMAT_VERSION);
         return Integer.toUnsignedLong(v.order(ByteOrder.BIG_ENDIAN).getInt(v.position()));
@@ -100,15 +107,78 @@ public final class LmdbReadView implements AutoCloseable {
         }
     }
 
-    /** The latest snapshot's data (the state machine's bytes), copied out of the map; empty when none. */
-    public ByteString snapshotData() {
-        ByteBuffer v = env.meta.get(txn, LmdbFormat.KEY_SNAPSHOT_DATA);
-        return v == null ? ByteString.EMPTY : ByteString.copyFrom(v);
+    /**
+     * The file holding the latest snapshot's data (format version 2): its name in the store's {@code snapshots/}
+     * directory, size and CRC-32C. The default instance (empty name) when the store has no snapshot or keeps the
+     * data inside LMDB (format version 1).
+     */
+    public SnapshotFile snapshotFile() {
+        ByteBuffer v = env.meta.get(txn, LmdbFormat.KEY_SNAPSHOT_FILE);
+        if (v == null) {
+            return SnapshotFile.getDefaultInstance();
+        }
+        try {
+            return SnapshotFile.parseFrom(v);
+        } catch (InvalidProtocolBufferException e) {
+            throw corrupt("the snapshot file record does not decode", e);
+        }
     }
 
-    /** The latest snapshot, metadata and data. */
+    /** Where the latest snapshot's data is: its file, or {@code null} when the store keeps it inside LMDB. */
+    public Path snapshotFilePath() {
+        SnapshotFile f = snapshotFile();
+        return f.getName().isEmpty() ? null : env.snapshots.dir.resolve(f.getName());
+    }
+
+    /**
+     * The latest snapshot: metadata, and as data what {@link LmdbStorage#snapshot} hands out: the encoded
+     * {@link #snapshotFile()} (read the data with {@link #openSnapshot()}), or for a format version 1 store the data
+     * itself, copied out of the map.
+     */
     public Snapshot snapshot() {
-        return Snapshot.newBuilder().setMetadata(snapshotMetadata()).setData(snapshotData()).build();
+        Snapshot.Builder b = Snapshot.newBuilder().setMetadata(snapshotMetadata());
+        ByteBuffer file = env.meta.get(txn, LmdbFormat.KEY_SNAPSHOT_FILE);
+        if (file != null) {
+            return b.setData(ByteString.copyFrom(file)).build();
+        }
+        ByteBuffer legacy = env.meta.get(txn, LmdbFormat.KEY_SNAPSHOT_DATA);
+        return b.setData(legacy == null ? ByteString.EMPTY : ByteString.copyFrom(legacy)).build();
+    }
+
+    /**
+     * Opens the latest snapshot's data for streaming (an empty reader when there is none). A file, once opened, stays
+     * readable after this view closes and even after the node replaces the snapshot; the data of a format version 1
+     * store is read straight from LMDB's map and only while this view is open.
+     *
+     * @throws SnapshotReplacedException if the node replaced the snapshot (and deleted its file) after this view
+     *     began: read again from a new view
+     * @throws CorruptStoreException if the file is missing or has another size than recorded (its checksum is
+     *     verified when the stream reaches its end)
+     */
+    public SnapshotReader openSnapshot() {
+        SnapshotFile ref = snapshotFile();
+        if (ref.getName().isEmpty()) {
+            ByteBuffer legacy = env.meta.get(txn, LmdbFormat.KEY_SNAPSHOT_DATA);
+            return new MappedSnapshotReader(legacy == null ? ByteBuffer.allocate(0) : legacy.duplicate());
+        }
+        try {
+            return env.snapshots.open(ref);
+        } catch (NoSuchFileException e) {
+            if (!ref.equals(currentSnapshotFile())) {
+                throw new SnapshotReplacedException(env.directory, ref.getName());
+            }
+            throw corrupt("snapshot file " + ref.getName() + " is missing from " + env.snapshots.dir, e);
+        } catch (IOException e) {
+            throw new dev.raftify.storage.StorageException("cannot open snapshot file " + ref.getName() + " of store at "
+                    + env.directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The snapshot file the newest committed state refers to (this view may be older). */
+    private SnapshotFile currentSnapshotFile() {
+        try (LmdbReadView fresh = new LmdbReadView(env)) {
+            return fresh.snapshotFile();
+        }
     }
 
     /** The index of the first entry in the log (one past the compacted prefix). */

@@ -6,24 +6,37 @@ import dev.raftify.proto.eraftpb.Entry;
 import dev.raftify.proto.eraftpb.HardState;
 import dev.raftify.proto.eraftpb.Snapshot;
 import dev.raftify.proto.eraftpb.SnapshotMetadata;
+import dev.raftify.proto.service.SnapshotFile;
 import dev.raftify.storage.MutableStorage;
 import dev.raftify.storage.RaftState;
+import dev.raftify.storage.SnapshotReader;
 import dev.raftify.storage.SnapshotTemporarilyUnavailableException;
+import dev.raftify.storage.SnapshotWriter;
+import dev.raftify.storage.StorageException;
 import dev.raftify.storage.WriteBatch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Raft storage in LMDB (lmdbjava): the log, hard state, membership, snapshot and peer address book of one node,
- * in one directory. Layout: {@code docs/storage-format.md}.
+ * Raft storage in LMDB (lmdbjava): the log, hard state, membership, snapshot metadata and peer address book of one
+ * node, in one directory, and the snapshot's data in a file of its {@code snapshots/} subdirectory (format version 2).
+ * Layout: {@code docs/storage-format.md}.
  *
  * <p>Every write method is one LMDB write transaction, and returns once it is on disk. {@link #write(WriteBatch)}
  * persists a whole Ready in one transaction, so a Ready costs one commit however many entries it carries.
- * {@link #createSnapshot} stores the snapshot and drops the log it covers in one transaction, so a crash leaves
- * either the old snapshot and old log or the new snapshot and the shortened log.
+ * {@link #createSnapshot} first makes the snapshot's data file durable under its final name, then records the
+ * snapshot and drops the log it covers in one transaction, so a crash leaves either the old snapshot and old log or
+ * the new snapshot and the shortened log (plus, at worst, an orphan file the next read-write open deletes). Snapshot
+ * data streams in through {@link #newSnapshotWriter} and out through {@link #openSnapshot}, never whole in memory.
  *
  * <p>Open a node's store with {@link #open(Path, LmdbOptions)} (exclusive: one writer per directory) and inspect
  * one, even while its node runs, with {@link #openReadOnly(Path)}. Reading methods each see one committed state;
@@ -31,7 +44,13 @@ import java.util.function.Function;
  */
 public final class LmdbStorage implements MutableStorage {
 
+    /** Bytes a received snapshot must leave free on the store's file system, so that the log can still grow. */
+    public static final long SNAPSHOT_DISK_RESERVE = 64L << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LmdbStorage.class);
+
     private final LmdbEnv env;
+    private volatile Runnable beforeSnapshotCommit = () -> { };
 
     private LmdbStorage(LmdbEnv env) {
         this.env = env;
@@ -52,7 +71,79 @@ public final class LmdbStorage implements MutableStorage {
      * @throws CorruptStoreException if a store file is damaged
      */
     public static LmdbStorage open(Path directory, LmdbOptions options) {
-        return new LmdbStorage(StoreOpener.openReadWrite(directory, options));
+        LmdbEnv env = StoreOpener.openReadWrite(directory, options);
+        try {
+            LmdbStorage storage = new LmdbStorage(env);
+            storage.prepareSnapshotFiles();
+            return storage;
+        } catch (RuntimeException | Error e) {
+            env.close();
+            throw e;
+        }
+    }
+
+    /**
+     * At a read-write open: upgrades a format version 1 store (its snapshot's data moves from LMDB to a file),
+     * deletes snapshot files no committed state refers to, and checks that the one it refers to is there whole.
+     */
+    private void prepareSnapshotFiles() {
+        if (formatVersion() < LmdbFormat.FORMAT_VERSION) {
+            env.snapshots.deleteOrphans(null);
+            upgradeFromVersion1();
+        }
+        SnapshotFile current = read(LmdbReadView::snapshotFile);
+        env.snapshots.deleteOrphans(current.getName().isEmpty() ? null : current.getName());
+        if (!current.getName().isEmpty()) {
+            try (SnapshotReader r = env.snapshots.open(current)) {
+                // Opening checks existence and size; the checksum is verified whenever the data is read.
+            } catch (NoSuchFileException e) {
+                throw new CorruptStoreException(env.directory, "snapshot file " + current.getName()
+                        + " is missing from " + env.snapshots.dir, e);
+            } catch (IOException e) {
+                throw new StorageException("cannot open snapshot file " + current.getName() + " of store at "
+                        + env.directory + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Format version 1 kept the snapshot's data inside LMDB. It is copied, as it is, into a snapshot file (durable and
+     * renamed before anything refers to it), then one transaction points at the file, drops the old record and sets
+     * the version: a crash in between leaves a version 1 store and an orphan file, and the next open starts again.
+     */
+    private void upgradeFromVersion1() {
+        SnapshotFile stored = null;
+        SnapshotMetadata meta;
+        try (SnapshotFiles.Writer w = env.snapshots.newWriter()) {
+            try (LmdbReadView v = readView()) {
+                meta = v.snapshotMetadata();
+                if (meta.getIndex() > 0) {
+                    try (SnapshotReader legacy = v.openSnapshot()) {
+                        // Straight from the map to the file, in slices: never whole in the heap.
+                        InputStream in = legacy.stream();
+                        byte[] buf = new byte[64 * 1024];
+                        for (int n; (n = in.read(buf)) > 0; ) {
+                            w.stream().write(buf, 0, n);
+                        }
+                    }
+                }
+            }
+            if (meta.getIndex() > 0) {
+                w.seal();
+                stored = env.snapshots.adopt(w.ref(), meta.getIndex(), meta.getTerm());
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot move the snapshot of store at " + env.directory + " to a file: "
+                    + e.getMessage(), e);
+        }
+        SnapshotFile file = stored;
+        env.write(txn -> {
+            new LogWriter(env, txn).finishUpgrade(file);
+            return null;
+        });
+        LOG.info("store {}: upgraded to format version {}{}", env.directory, LmdbFormat.FORMAT_VERSION,
+                file == null ? "" : " (snapshot data moved to " + LmdbFormat.SNAPSHOT_DIR + "/" + file.getName()
+                        + ", " + file.getSize() + " bytes)");
     }
 
     /**
@@ -113,21 +204,64 @@ public final class LmdbStorage implements MutableStorage {
         return read(LmdbReadView::lastIndex);
     }
 
+    /** The latest snapshot; its data is a reference to the file holding it (see {@link #openSnapshot}). */
     @Override
     public Snapshot snapshot(long requestIndex, long toPeer) {
         return read(v -> {
-            SnapshotMetadata meta = v.snapshotMetadata();
-            if (meta.getIndex() < requestIndex) {
+            Snapshot s = v.snapshot();
+            if (s.getMetadata().getIndex() < requestIndex) {
                 throw new SnapshotTemporarilyUnavailableException(
-                        "snapshot at " + meta.getIndex() + " is older than requested " + requestIndex);
+                        "snapshot at " + s.getMetadata().getIndex() + " is older than requested " + requestIndex);
             }
-            return Snapshot.newBuilder().setMetadata(meta).setData(v.snapshotData()).build();
+            return s;
         });
+    }
+
+    // ---- Snapshot data ----
+
+    /**
+     * A writer into a new temporary file in the store's {@code snapshots/} directory.
+     *
+     * @throws StorageFullException if {@code expectedSize} bytes would leave less than
+     *     {@link #SNAPSHOT_DISK_RESERVE} free on the store's file system
+     */
+    @Override
+    public SnapshotWriter newSnapshotWriter(long expectedSize) throws IOException {
+        if (env.readOnly) {
+            throw new StorageException("store at " + env.directory + " is open read-only; it cannot be written");
+        }
+        env.checkOpen();
+        if (expectedSize > 0) {
+            long usable = Files.getFileStore(env.directory).getUsableSpace();
+            if (expectedSize > usable - SNAPSHOT_DISK_RESERVE) {
+                throw new StorageFullException(env.directory, "a snapshot of " + expectedSize + " bytes does not fit"
+                        + " in the " + usable + " bytes free (" + SNAPSHOT_DISK_RESERVE + " stay reserved for the log)",
+                        null);
+            }
+        }
+        return env.snapshots.newWriter();
+    }
+
+    /**
+     * Opens the data of a snapshot this store returned, or of one sealed by its writer and not yet stored or closed.
+     * A snapshot whose data is no reference of this store is read as the data itself.
+     *
+     * @throws NoSuchFileException if the file is gone (a newer snapshot replaced it)
+     * @throws CorruptStoreException if the file's size is not the recorded one
+     */
+    @Override
+    public SnapshotReader openSnapshot(Snapshot snapshot) throws IOException {
+        SnapshotFile ref = SnapshotFiles.parseRef(snapshot.getData());
+        if (ref == null) {
+            return MutableStorage.super.openSnapshot(snapshot);
+        }
+        env.checkOpen();
+        return env.snapshots.open(ref);
     }
 
     // ---- Inspection (each call sees one committed state) ----
 
-    /** The latest snapshot, metadata and data (index 0 and no data when none was ever stored). */
+    /** The latest snapshot, metadata and data reference (index 0 and no data when none was ever stored). */
     public Snapshot latestSnapshot() {
         return read(LmdbReadView::snapshot);
     }
@@ -160,20 +294,78 @@ public final class LmdbStorage implements MutableStorage {
 
     // ---- Writes: each one transaction, durable on return ----
 
+    /**
+     * Persists a Ready in one transaction. A snapshot in it has its data file renamed into place first (see
+     * {@link #createSnapshot}).
+     */
     @Override
     public void write(WriteBatch batch) {
         if (batch.isEmpty()) {
             return;
         }
-        env.write(txn -> {
-            new LogWriter(env, txn).apply(batch);
+        if (batch.snapshot() == null) {
+            env.write(txn -> {
+                new LogWriter(env, txn).apply(batch, null);
+                return null;
+            });
+            return;
+        }
+        SnapshotMetadata meta = batch.snapshot().getMetadata();
+        storeSnapshotFile(batch.snapshot().getData(), meta.getIndex(), meta.getTerm(), file -> env.write(txn -> {
+            new LogWriter(env, txn).apply(batch, file);
             return null;
-        });
+        }));
     }
 
+    /**
+     * Stores a snapshot and compacts the log it covers. The data goes to a file first: one sealed by this store's
+     * writer is renamed to its final name, other data is written to a new file; the directory is fsynced; then one
+     * transaction records the snapshot (with the file's name, size and CRC-32C) and drops the covered entries. Once
+     * it commits, the previous snapshot's file is deleted. A crash before the commit leaves the previous snapshot and
+     * log, and an orphan file that the next read-write open deletes.
+     */
     @Override
     public Snapshot createSnapshot(long index, ConfState confState, ByteString data) {
-        return env.write(txn -> new LogWriter(env, txn).createSnapshot(index, confState, data));
+        long term = env.read(v -> LogWriter.termForSnapshotAt(v, index));
+        return storeSnapshotFile(data, index, term,
+                file -> env.write(txn -> new LogWriter(env, txn).createSnapshot(index, confState, file, term)));
+    }
+
+    private <T> T storeSnapshotFile(ByteString data, long index, long term, Function<SnapshotFile, T> commit) {
+        SnapshotFile sealed = SnapshotFiles.parseRef(data);
+        SnapshotFiles.Writer own = null;
+        try {
+            if (sealed == null || !SnapshotFiles.isTemporary(sealed)) {
+                // The data itself (tests, tools): into a file of its own first.
+                own = env.snapshots.newWriter();
+                own.writeBuffer(data.asReadOnlyByteBuffer());
+                own.seal();
+                sealed = own.ref();
+            }
+            SnapshotFile stored = env.snapshots.adopt(sealed, index, term);
+            T result;
+            try {
+                beforeSnapshotCommit.run();
+                result = commit.apply(stored);
+            } catch (RuntimeException | Error e) {
+                SnapshotFiles.deleteQuietly(env.snapshots.dir.resolve(stored.getName()));
+                throw e;
+            }
+            env.snapshots.deleteStaleExcept(stored.getName());
+            return result;
+        } catch (IOException e) {
+            throw new StorageException("cannot write the snapshot file of store at " + env.directory + ": "
+                    + e.getMessage(), e);
+        } finally {
+            if (own != null) {
+                own.close();
+            }
+        }
+    }
+
+    /** Tests only: runs between a snapshot file's rename and the transaction that refers to it. */
+    void beforeSnapshotCommit(Runnable hook) {
+        this.beforeSnapshotCommit = hook;
     }
 
     /** Appends entries, first dropping any conflicting suffix; see {@link dev.raftify.storage.MemStorage#append}. */

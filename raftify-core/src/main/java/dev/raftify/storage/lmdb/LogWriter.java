@@ -3,7 +3,6 @@ package dev.raftify.storage.lmdb;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
 import dev.raftify.proto.eraftpb.ConfState;
@@ -11,6 +10,7 @@ import dev.raftify.proto.eraftpb.Entry;
 import dev.raftify.proto.eraftpb.HardState;
 import dev.raftify.proto.eraftpb.Snapshot;
 import dev.raftify.proto.eraftpb.SnapshotMetadata;
+import dev.raftify.proto.service.SnapshotFile;
 import dev.raftify.storage.SnapshotOutOfDateException;
 import dev.raftify.storage.UnavailableException;
 import dev.raftify.storage.WriteBatch;
@@ -54,10 +54,14 @@ final class LogWriter {
                 .putLong(0).putLong(0).flip());
     }
 
-    /** One Ready: snapshot, then entries, then hard state, membership and peers (see {@link WriteBatch}). */
-    void apply(WriteBatch batch) {
+    /**
+     * One Ready: snapshot, then entries, then hard state, membership and peers (see {@link WriteBatch}).
+     *
+     * @param snapshotFile the file already holding the batch's snapshot's data (null when it has no snapshot)
+     */
+    void apply(WriteBatch batch, SnapshotFile snapshotFile) {
         if (batch.snapshot() != null) {
-            applySnapshot(batch.snapshot());
+            applySnapshot(batch.snapshot().getMetadata(), snapshotFile);
         }
         if (!batch.entries().isEmpty()) {
             append(batch.entries());
@@ -135,15 +139,14 @@ final class LogWriter {
     }
 
     /** See {@link dev.raftify.storage.MemStorage#applySnapshot(Snapshot)}: the snapshot replaces the whole log. */
-    void applySnapshot(Snapshot snap) {
-        SnapshotMetadata meta = snap.getMetadata();
+    void applySnapshot(SnapshotMetadata meta, SnapshotFile file) {
         long stored = view.snapshotMetadata().getIndex();
         if (meta.getIndex() < stored) {
             throw new SnapshotOutOfDateException(meta.getIndex(), stored);
         }
         env.entries.drop(txn);
         putLogBase(meta.getIndex(), meta.getTerm());
-        putSnapshot(meta, snap.getData());
+        putSnapshot(meta, file);
         putConfState(meta.getConfState());
         HardState hs = view.hardState();
         if (hs.getCommit() < meta.getIndex() || hs.getTerm() < meta.getTerm()) {
@@ -154,8 +157,13 @@ final class LogWriter {
         }
     }
 
-    /** See {@link dev.raftify.storage.MutableStorage#createSnapshot}: stores the snapshot and compacts. */
-    Snapshot createSnapshot(long index, ConfState cs, ByteString data) {
+    /**
+     * The term a snapshot at {@code index} gets, after the checks {@link #createSnapshot} makes.
+     *
+     * @throws SnapshotOutOfDateException if {@code index} is below the stored snapshot's index
+     * @throws UnavailableException if {@code index} is past the last index
+     */
+    static long termForSnapshotAt(LmdbReadView view, long index) {
         long snapIndex = view.snapshotMetadata().getIndex();
         if (index < snapIndex) {
             throw new SnapshotOutOfDateException(index, snapIndex);
@@ -164,13 +172,40 @@ final class LogWriter {
         if (index > last) {
             throw new UnavailableException(index, last);
         }
-        long term = view.term(index);
+        return view.term(index);
+    }
+
+    /**
+     * See {@link dev.raftify.storage.MutableStorage#createSnapshot}: records the snapshot, whose data {@code file}
+     * already holds, and compacts.
+     *
+     * @param expectedTerm the term the file was named after; the log must still have it at {@code index}
+     */
+    Snapshot createSnapshot(long index, ConfState cs, SnapshotFile file, long expectedTerm) {
+        long term = termForSnapshotAt(view, index);
+        if (term != expectedTerm) {
+            throw new IllegalStateException("the log changed under the snapshot at " + index + ": term " + term
+                    + ", expected " + expectedTerm);
+        }
         SnapshotMetadata meta = SnapshotMetadata.newBuilder().setIndex(index).setTerm(term).setConfState(cs).build();
-        putSnapshot(meta, data);
+        putSnapshot(meta, file);
         if (index >= view.firstIndex()) {
             dropPrefixThrough(index, term);
         }
-        return Snapshot.newBuilder().setMetadata(meta).setData(data).build();
+        return Snapshot.newBuilder().setMetadata(meta).setData(file.toByteString()).build();
+    }
+
+    /**
+     * The last step of upgrading a format version 1 store: the snapshot's data, if any, now lives in {@code file}
+     * (null when the store has no snapshot), and the store is in the current format version.
+     */
+    void finishUpgrade(SnapshotFile file) {
+        env.meta.delete(txn, LmdbFormat.KEY_SNAPSHOT_DATA);
+        if (file != null) {
+            putMessage(LmdbFormat.KEY_SNAPSHOT_FILE, file);
+        }
+        ByteBuffer version = env.meta.reserve(txn, LmdbFormat.KEY_FORMAT_VERSION, 4);
+        version.order(ByteOrder.BIG_ENDIAN).putInt(LmdbFormat.FORMAT_VERSION);
     }
 
     void putHardState(HardState hs) {
@@ -191,14 +226,9 @@ final class LogWriter {
         }
     }
 
-    private void putSnapshot(SnapshotMetadata meta, ByteString data) {
+    private void putSnapshot(SnapshotMetadata meta, SnapshotFile file) {
         putMessage(LmdbFormat.KEY_SNAPSHOT_META, meta);
-        if (data.isEmpty()) {
-            env.meta.delete(txn, LmdbFormat.KEY_SNAPSHOT_DATA);
-        } else {
-            ByteBuffer slot = env.meta.reserve(txn, LmdbFormat.KEY_SNAPSHOT_DATA, data.size());
-            data.copyTo(slot);
-        }
+        putMessage(LmdbFormat.KEY_SNAPSHOT_FILE, file);
     }
 
     private void putLogBase(long index, long term) {

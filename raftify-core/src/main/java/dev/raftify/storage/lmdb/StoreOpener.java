@@ -263,7 +263,7 @@ final class StoreOpener {
                         + (version == null ? "missing" : version.remaining() + " bytes long instead of 4"));
             }
             long v = Integer.toUnsignedLong(version.order(ByteOrder.BIG_ENDIAN).getInt(version.position()));
-            if (v != LmdbFormat.FORMAT_VERSION) {
+            if (v < LmdbFormat.OLDEST_READABLE_VERSION || v > LmdbFormat.FORMAT_VERSION) {
                 throw new UnsupportedFormatVersionException(dir, v);
             }
             for (String required : List.of(DB_ENTRIES, DB_PEERS)) {

@@ -9,7 +9,7 @@ public final class UnsupportedFormatVersionException extends StorageException {
 
     UnsupportedFormatVersionException(Path directory, long version) {
         super("store at " + directory + " has format version " + version + ", but this build of Raftify reads only "
-                + "format version " + LmdbFormat.FORMAT_VERSION
+                + "format versions " + LmdbFormat.OLDEST_READABLE_VERSION + " to " + LmdbFormat.FORMAT_VERSION
                 + (version > LmdbFormat.FORMAT_VERSION ? " (the store was written by a newer Raftify; upgrade)" : ""));
         this.version = version;
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.raftify.proto.eraftpb.Entry;
 import dev.raftify.proto.eraftpb.HardState;
 import dev.raftify.proto.eraftpb.SnapshotMetadata;
+import dev.raftify.storage.SnapshotReader;
+import dev.raftify.storage.TestSnapshots;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -74,7 +76,13 @@ class LmdbCrashTest {
                     .isEqualTo(snap.getIndex() + 1);
             assertThat(v.lastIndex()).as(at + ": committed entries are all there").isGreaterThanOrEqualTo(hs.getCommit());
             if (snap.getIndex() > 0) {
-                assertThat(v.snapshotData()).as(at).isEqualTo(StoreChild.snapshotData(snap.getIndex()));
+                try (SnapshotReader r = v.openSnapshot()) {
+                    assertThat(TestSnapshots.content(r)).as(at).isEqualTo(StoreChild.snapshotData(snap.getIndex()));
+                }
+                // Files of snapshots being written, or renamed but not committed, when the kill came are orphans
+                // that the read-write open deleted.
+                assertThat(snapshotFiles(store)).as(at + ": no orphan snapshot file")
+                        .containsExactly(v.snapshotFile().getName());
                 assertThat(v.term(snap.getIndex())).as(at).isEqualTo(snap.getTerm());
             }
             long[] previous = {snap.getIndex(), snap.getTerm()};
@@ -93,6 +101,14 @@ class LmdbCrashTest {
             });
             assertThat(count).isEqualTo(v.lastIndex() - v.firstIndex() + 1);
             committedTerms.keySet().removeIf(i -> i <= snap.getIndex());
+        }
+    }
+
+    private static List<String> snapshotFiles(Path store) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(store.resolve("snapshots"))) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -33,7 +33,7 @@ class LmdbMultiProcessTest {
                             + "open the store read-only")
                     .satisfies(e -> assertThat(((StoreLockedException) e).holderPid()).hasValue(holder.pid()));
             try (LmdbStorage reader = LmdbStorage.openReadOnly(dir)) {
-                assertThat(reader.formatVersion()).as("a reader is welcome while the node runs").isEqualTo(1);
+                assertThat(reader.formatVersion()).as("a reader is welcome while the node runs").isEqualTo(2);
             }
         }
         // SIGKILLed holder: the OS dropped its lock, so the next node starts without any cleanup.

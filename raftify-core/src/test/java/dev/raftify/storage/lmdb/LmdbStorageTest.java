@@ -7,7 +7,9 @@ import com.google.protobuf.ByteString;
 import dev.raftify.proto.eraftpb.ConfState;
 import dev.raftify.proto.eraftpb.Entry;
 import dev.raftify.proto.eraftpb.HardState;
+import dev.raftify.storage.SnapshotReader;
 import dev.raftify.storage.StorageException;
+import dev.raftify.storage.TestSnapshots;
 import dev.raftify.storage.WriteBatch;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -98,7 +100,7 @@ class LmdbStorageTest {
                 .isInstanceOf(NotARaftifyStoreException.class)
                 .hasMessage(dir + " is not a Raftify store: the directory is empty");
         try (LmdbStorage s = LmdbStorage.open(dir)) {
-            assertThat(s.formatVersion()).isEqualTo(1);
+            assertThat(s.formatVersion()).isEqualTo(2);
         }
     }
 
@@ -133,9 +135,9 @@ class LmdbStorageTest {
     @Test
     void aNewerFormatVersionIsRefusedWithAnUpgradeHint() {
         Path dir = storeWithLog(3);
-        setRawMeta(dir, "format_version", ByteBuffer.allocateDirect(4).putInt(2).flip());
-        String expected = "store at " + dir + " has format version 2, but this build of Raftify reads only format "
-                + "version 1 (the store was written by a newer Raftify; upgrade)";
+        setRawMeta(dir, "format_version", ByteBuffer.allocateDirect(4).putInt(3).flip());
+        String expected = "store at " + dir + " has format version 3, but this build of Raftify reads only format "
+                + "versions 1 to 2 (the store was written by a newer Raftify; upgrade)";
         assertThatThrownBy(() -> LmdbStorage.open(dir))
                 .isInstanceOf(UnsupportedFormatVersionException.class).hasMessage(expected);
         assertThatThrownBy(() -> LmdbStorage.openReadOnly(dir))
@@ -149,7 +151,7 @@ class LmdbStorageTest {
         assertThatThrownBy(() -> LmdbStorage.openReadOnly(dir))
                 .isInstanceOf(UnsupportedFormatVersionException.class)
                 .hasMessage("store at " + dir + " has format version 0, but this build of Raftify reads only format "
-                        + "version 1");
+                        + "versions 1 to 2");
     }
 
     @Test
@@ -296,11 +298,15 @@ class LmdbStorageTest {
             s.setPeers(Map.of(1L, "a:1", 2L, "b:2"));
         }
         try (LmdbStorage s = LmdbStorage.openReadOnly(dir); LmdbReadView v = s.readView()) {
-            assertThat(v.formatVersion()).isEqualTo(1);
+            assertThat(v.formatVersion()).isEqualTo(2);
             assertThat(v.hardState().getCommit()).isEqualTo(25);
             assertThat(v.confState()).isEqualTo(cs);
             assertThat(v.snapshotMetadata().getIndex()).isEqualTo(10);
-            assertThat(v.snapshotData().toStringUtf8()).isEqualTo("snap");
+            try (SnapshotReader r = v.openSnapshot()) {
+                assertThat(TestSnapshots.content(r).toStringUtf8()).isEqualTo("snap");
+            }
+            assertThat(v.snapshotFilePath()).hasFileName("snapshot-00000000000000000010-2.snap").hasContent("snap");
+            assertThat(v.snapshotFile().getSize()).isEqualTo(4);
             assertThat(v.firstIndex()).isEqualTo(11);
             assertThat(v.lastIndex()).isEqualTo(30);
             assertThat(v.peers()).containsExactly(Map.entry(1L, "a:1"), Map.entry(2L, "b:2"));

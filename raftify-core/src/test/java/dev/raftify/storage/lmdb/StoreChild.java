@@ -23,6 +23,8 @@ import java.util.Random;
  *   uncommitted tail with a newer term), advances the commit index in the same batch, and now and then snapshots
  *   and compacts. Prints {@code OPEN}, then {@code C <commit>} after each write and {@code S <index>} after each
  *   snapshot.</li>
+ *   <li>{@code snapcrash DIR INDEX}: stores a snapshot at INDEX but dies between the file's rename and the
+ *   transaction; prints {@code RENAMED <files>}.</li>
  *   <li>{@code fill DIR}: appends 64 KB entries until the disk is full, then checks that the store reopens with
  *   every acknowledged entry. Prints {@code C <last>}, {@code FULL <message>}, {@code REOPENED <last>}.</li>
  * </ul>
@@ -58,6 +60,7 @@ public final class StoreChild {
             case "hold" -> hold(dir, out);
             case "churn" -> churn(dir, Long.parseLong(args[2]), out);
             case "fill" -> fill(dir, out);
+            case "snapcrash" -> snapcrash(dir, Long.parseLong(args[2]), out);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -100,10 +103,10 @@ public final class StoreChild {
                 store.write(new WriteBatch(null, ents, hs, null));
                 out.println("C " + commit);
                 out.flush();
-                if (batchNo % 8 == 0) {
+                if (batchNo % 4 == 0) {
                     // Keeps ~1000 entries (1 MB) behind the snapshot, so the store outgrows its first map.
                     long snapIndex = Math.max(store.firstIndex() - 1, commit - 1000 - random.nextInt(20));
-                    if (snapIndex >= store.snapshotMetadata().getIndex()) {
+                    if (snapIndex > store.snapshotMetadata().getIndex()) {
                         store.createSnapshot(snapIndex, VOTERS, snapshotData(snapIndex));
                         out.println("S " + snapIndex);
                         out.flush();
@@ -111,6 +114,26 @@ public final class StoreChild {
                 }
             }
         }
+    }
+
+    /**
+     * Stores a snapshot at {@code index}, but the process dies (as a power cut would leave it: no finally, no
+     * cleanup) right after the data file got its final name and before the transaction that refers to it commits.
+     * Prints {@code RENAMED <file>} just before dying.
+     */
+    private static void snapcrash(Path dir, long index, PrintStream out) {
+        LmdbStorage store = LmdbStorage.open(dir);
+        store.beforeSnapshotCommit(() -> {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.resolve("snapshots"))) {
+                out.println("RENAMED " + files.map(p -> p.getFileName().toString()).sorted().toList());
+            } catch (IOException e) {
+                out.println("ERROR " + e);
+            }
+            out.flush();
+            Runtime.getRuntime().halt(0);
+        });
+        store.createSnapshot(index, VOTERS, snapshotData(index));
+        out.println("COMMITTED (the crash did not happen)");
     }
 
     private static void fill(Path dir, PrintStream out) {
