@@ -38,7 +38,12 @@ class LmdbCrashTest {
         Map<Long, Long> committedTerms = new HashMap<>();
         for (int run = 0; run < KILLS; run++) {
             try (ChildJvm child = ChildJvm.start("churn", store.toString(), Long.toString(random.nextLong()))) {
-                if (random.nextInt(5) > 0) {
+                if (run % 13 == 12) {
+                    // Every 13th child runs until it has taken a snapshot past index 0, however slow the machine,
+                    // so that kills also land amid snapshots and compaction (the others may die too young for one).
+                    child.awaitLine(l -> l.startsWith("S ") && Long.parseLong(l.substring(2)) > 0,
+                            Duration.ofSeconds(90));
+                } else if (random.nextInt(5) > 0) {
                     child.awaitLine(l -> l.startsWith("OPEN"), Duration.ofSeconds(20));
                 }
                 // Fault injection, not synchronization: a random delay places the kill at an arbitrary point
