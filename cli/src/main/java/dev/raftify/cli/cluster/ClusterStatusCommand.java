@@ -8,8 +8,8 @@ import dev.raftify.cli.output.Json;
 import dev.raftify.cli.output.Style;
 import dev.raftify.cli.output.Table;
 import dev.raftify.cli.remote.DurationConverter;
-import dev.raftify.cli.remote.Endpoint;
 import dev.raftify.cli.remote.LiveCommand;
+import dev.raftify.cli.remote.NodeAddresses;
 import dev.raftify.cli.store.Membership;
 import dev.raftify.proto.service.NodeStatus;
 import dev.raftify.proto.service.PeerProgress;
@@ -24,8 +24,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code raftify-cli cluster status}: one row per member and a verdict, with an exit code monitors can use. */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -41,13 +41,8 @@ import picocli.CommandLine.Parameters;
             "  raftify-cli cluster status 127.0.0.1:60061 -o json | jq -r .verdict"})
 public final class ClusterStatusCommand extends LiveCommand {
 
-    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]",
-            description = "Addresses of one or more nodes (host:port); the others are found from them.")
-    void seeds(List<String> addresses) {
-        this.seeds = parseEndpoints(addresses);
-    }
-
-    private List<Endpoint> seeds;
+    @Mixin
+    NodeAddresses addresses;
 
     @Option(names = "--max-lag", paramLabel = "<entries>", defaultValue = "1000",
             description = "A member more entries than this behind the leader is lagging. Default: ${DEFAULT-VALUE}.")
@@ -69,7 +64,7 @@ public final class ClusterStatusCommand extends LiveCommand {
         int code;
         long round = 0;
         do {
-            ClusterSurvey survey = ClusterSurvey.take(connector(), seeds);
+            ClusterSurvey survey = ClusterSurvey.take(connector(), addresses.endpoints());
             HealthJudge.Judgement j = HealthJudge.judge(survey, maxLag);
             code = exitCode(survey, j);
             if (j.verdict() == Verdict.UNREACHABLE && !json() && !watch) {

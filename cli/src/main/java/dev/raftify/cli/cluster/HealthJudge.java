@@ -21,7 +21,8 @@ public final class HealthJudge {
 
     /**
      * @param verdict the overall verdict
-     * @param term the highest term any member reported
+     * @param term the term judged: the highest term any member reported, or, when no member of that term knows a
+     *        leader, the highest lower term whose leader answered as leader (see {@link #judge})
      * @param leaderId the leader of that term, 0 if none is known
      * @param reasons why the verdict is not healthy, one line each
      */
@@ -32,6 +33,13 @@ public final class HealthJudge {
     }
 
     /**
+     * The term judged is the highest one any member reported. When no member of that term knows a leader but a
+     * lower term has a leader that answered as leader, that term is judged instead: a member alone in a higher
+     * term (one that campaigns while cut off, with pre-vote off, climbs terms on its own) does not hide a majority
+     * that still follows its leader. Members in a higher term than the judged one never count towards its quorum
+     * (they reject its leader), even when the leader still reports them recently active; a real election of the
+     * majority in a higher term is therefore still no quorum.
+     *
      * @param maxLag how many entries a member may be behind the leader before it counts as lagging
      */
     public static Judgement judge(ClusterSurvey survey, long maxLag) {
@@ -41,9 +49,10 @@ public final class HealthJudge {
             survey.members().forEach(m -> reasons.add(m.error()));
             return new Judgement(Verdict.UNREACHABLE, 0, 0, reasons);
         }
-        long term = answered.stream().mapToLong(m -> m.status().getTerm()).max().orElse(0);
+        long highest = answered.stream().mapToLong(m -> m.status().getTerm()).max().orElse(0);
 
-        // Split: two leaders of one term, or members of the current term naming different leaders.
+        // Split: two leaders of one term, or members of one term naming different leaders (Raft elects at most one
+        // leader per term, so either means that something is badly wrong).
         List<String> split = new ArrayList<>();
         Map<Long, List<Long>> leadersByTerm = new TreeMap<>();
         for (MemberReport m : answered) {
@@ -56,32 +65,51 @@ public final class HealthJudge {
                 split.add("nodes " + ids + " all claim to lead term " + t);
             }
         });
-        Map<Long, List<Long>> namedLeaders = new TreeMap<>();
+        // term -> leader named by members of that term -> the members naming it
+        TreeMap<Long, Map<Long, List<Long>>> namedLeaders = new TreeMap<>();
         for (MemberReport m : answered) {
-            if (m.status().getTerm() == term && m.status().getLeaderId() != 0) {
-                namedLeaders.computeIfAbsent(m.status().getLeaderId(), l -> new ArrayList<>()).add(m.id());
+            if (m.status().getLeaderId() != 0) {
+                namedLeaders.computeIfAbsent(m.status().getTerm(), t -> new TreeMap<>())
+                        .computeIfAbsent(m.status().getLeaderId(), l -> new ArrayList<>()).add(m.id());
             }
         }
-        if (namedLeaders.size() > 1) {
-            List<String> parts = new ArrayList<>();
-            namedLeaders.forEach((l, who) -> parts.add("nodes " + who + " follow node " + l));
-            split.add("members disagree about the leader of term " + term + ": " + String.join(", ", parts));
-        }
+        namedLeaders.descendingMap().forEach((t, byLeader) -> {
+            if (byLeader.size() > 1) {
+                List<String> parts = new ArrayList<>();
+                byLeader.forEach((l, who) -> parts.add("nodes " + who + " follow node " + l));
+                split.add("members disagree about the leader of term " + t + ": " + String.join(", ", parts));
+            }
+        });
         if (!split.isEmpty()) {
-            return new Judgement(Verdict.SPLIT, term, 0, split);
+            return new Judgement(Verdict.SPLIT, highest, 0, split);
         }
 
-        long leaderId = namedLeaders.isEmpty() ? 0 : namedLeaders.keySet().iterator().next();
+        long term = highest;
+        if (!namedLeaders.containsKey(highest)) {
+            // No member of the highest term knows a leader: judge the highest lower term whose leader answered.
+            for (long t : namedLeaders.descendingKeySet()) {
+                long candidate = namedLeaders.get(t).keySet().iterator().next();
+                boolean answeredAsLeader = answered.stream().anyMatch(m -> m.id() == candidate
+                        && m.status().getRole() == Role.LEADER && m.status().getTerm() == t);
+                if (answeredAsLeader) {
+                    term = t;
+                    break;
+                }
+            }
+        }
+        long judged = term;
+        Map<Long, List<Long>> named = namedLeaders.get(term);
+        long leaderId = named == null ? 0 : named.keySet().iterator().next();
         MemberReport leader = answered.stream()
-                .filter(m -> m.id() == leaderId && m.status().getRole() == Role.LEADER && m.status().getTerm() == term)
+                .filter(m -> m.id() == leaderId && m.status().getRole() == Role.LEADER && m.status().getTerm() == judged)
                 .findFirst().orElse(null);
         Map<Long, PeerProgress> progress = new TreeMap<>();
         if (leader != null) {
             leader.status().getProgressList().forEach(p -> progress.put(p.getNodeId(), p));
         }
 
-        // Quorum: a voter counts when it follows the leader in the current term, or the leader heard from it
-        // recently (the CLI's own network may be what cannot reach it).
+        // Quorum: a voter counts when it follows the leader in the judged term, or the leader heard from it
+        // recently (the CLI's own network may be what cannot reach it) and it did not answer from a later term.
         ConfState cs = survey.membership();
         Set<Long> alive = new TreeSet<>();
         for (MemberReport m : answered) {
@@ -90,8 +118,14 @@ public final class HealthJudge {
                 alive.add(m.id());
             }
         }
+        Set<Long> movedOn = new TreeSet<>();
+        for (MemberReport m : answered) {
+            if (m.status().getTerm() > judged) {
+                movedOn.add(m.id());
+            }
+        }
         progress.forEach((id, p) -> {
-            if (p.getRecentActive()) {
+            if (p.getRecentActive() && !movedOn.contains(id)) {
                 alive.add(id);
             }
         });
@@ -128,6 +162,9 @@ public final class HealthJudge {
             } else if (m.configRole().equals("not a member")) {
                 degraded.add(who + " answers but is not a member of the cluster");
                 continue;
+            } else if (s.getTerm() > term && s.getLeaderId() == 0) {
+                degraded.add(who + " is out of step: term " + s.getTerm() + ", later than the leader's, and it "
+                        + "knows no leader (campaigning while cut off from the others?)");
             } else if (s.getTerm() != term || s.getLeaderId() != leaderId) {
                 degraded.add(who + " is out of step: term " + s.getTerm() + ", leader " + s.getLeaderId());
             }

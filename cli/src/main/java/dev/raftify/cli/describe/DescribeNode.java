@@ -6,6 +6,7 @@ import dev.raftify.cli.output.Json;
 import dev.raftify.cli.output.Table;
 import dev.raftify.cli.remote.Endpoint;
 import dev.raftify.cli.remote.LiveCommand;
+import dev.raftify.cli.remote.NodeAddresses;
 import dev.raftify.cli.remote.NodeClient;
 import dev.raftify.cli.store.Membership;
 import dev.raftify.proto.service.DebugNodeArgs;
@@ -30,9 +31,12 @@ import picocli.CommandLine.Parameters;
             "  raftify-cli describe node 127.0.0.1:60061 --debug    # the node's own JSON dump (DebugNode)"})
 public final class DescribeNode extends LiveCommand {
 
-    @Parameters(index = "0", paramLabel = "<addr>", converter = Endpoint.Converter.class,
-            description = "The node's address (host:port).")
-    Endpoint address;
+    @Parameters(index = "0", paramLabel = "<addr>", description = "The node's address: host:port, or [v6-address]:port.")
+    void address(String value) {
+        this.address = NodeAddresses.parse(spec.commandLine(), value);
+    }
+
+    private Endpoint address;
 
     @Option(names = "--debug", description = "Print the node's DebugNode JSON as it sends it, instead.")
     boolean debug;

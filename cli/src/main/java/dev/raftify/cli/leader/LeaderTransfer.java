@@ -3,40 +3,35 @@ package dev.raftify.cli.leader;
 import dev.raftify.cli.CliException;
 import dev.raftify.cli.ExitCode;
 import dev.raftify.cli.output.Json;
-import dev.raftify.cli.remote.Endpoint;
 import dev.raftify.cli.remote.LeaderCall;
 import dev.raftify.cli.remote.LiveCommand;
+import dev.raftify.cli.remote.NodeAddresses;
 import dev.raftify.cli.remote.NodeClient;
 import dev.raftify.proto.service.NodeStatus;
 import dev.raftify.proto.service.TransferLeaderArgs;
 import dev.raftify.proto.service.TransferLeaderResponse;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code raftify-cli leader transfer --to <id>}. */
 @Command(name = "transfer", mixinStandardHelpOptions = true,
-        description = "Hand leadership to another voter (before maintenance on the leader, say). Waits until the "
-                + "target leads, or says why it does not.",
+        description = "Hand leadership to another voter (before maintenance on the leader, say). The request goes "
+                + "to the leader, found from the given nodes; waits until the target leads, or says why it does not.",
         footerHeading = "%nExamples:%n",
         footer = "  raftify-cli leader transfer 127.0.0.1:60061 --to 2")
 public final class LeaderTransfer extends LiveCommand {
 
-    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]",
-            description = "Addresses of one or more members; the request goes to the leader.")
-    void endpoints(List<String> addresses) {
-        this.endpoints = parseEndpoints(addresses);
-    }
-
-    private List<Endpoint> endpoints;
+    @Mixin
+    NodeAddresses addresses;
 
     @Option(names = "--to", required = true, paramLabel = "<id>", description = "The voter that is to lead.")
     long target;
 
     @Override
     protected int run() {
-        NodeClient leader = LeaderCall.leader(this, endpoints);
+        NodeClient leader = LeaderCall.leader(this, addresses.endpoints());
         NodeStatus s = leader.status();
         if (s.getNodeId() == target) {
             outcome("leader transfer", "Node " + target + " already leads (term " + s.getTerm() + ").",

@@ -5,8 +5,8 @@ import dev.raftify.cli.output.Cell;
 import dev.raftify.cli.output.Column;
 import dev.raftify.cli.output.Json;
 import dev.raftify.cli.output.Table;
-import dev.raftify.cli.remote.Endpoint;
 import dev.raftify.cli.remote.LiveCommand;
+import dev.raftify.cli.remote.NodeAddresses;
 import dev.raftify.cli.store.Membership;
 import dev.raftify.proto.eraftpb.ConfState;
 import dev.raftify.proto.service.GetPeersArgs;
@@ -18,26 +18,22 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code raftify-cli member list}: every member, its address and role, and who leads. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List the members as a node knows them: id, address, role in the membership, and the leader.",
+        description = "List the members as a node knows them: id, address, role in the membership, and the leader. "
+                + "The first of the given nodes that answers is asked.",
         footerHeading = "%nExamples:%n",
         footer = {"  raftify-cli member list 127.0.0.1:60061", "  raftify-cli member list 127.0.0.1:60061 -o json"})
 public final class MemberList extends LiveCommand {
 
-    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]",
-            description = "Addresses of one or more nodes; the first that answers is asked.")
-    void endpoints(List<String> addresses) {
-        this.endpoints = parseEndpoints(addresses);
-    }
-
-    private List<Endpoint> endpoints;
+    @Mixin
+    NodeAddresses addresses;
 
     @Override
     protected int run() {
-        Answer a = firstAnswer(endpoints);
+        Answer a = firstAnswer(addresses.endpoints());
         GetPeersResponse peers = a.client().call("GetPeers", s -> s.getPeers(GetPeersArgs.getDefaultInstance()));
         ConfState cs = a.status().getConfState();
         Map<Long, String> book = new TreeMap<>();

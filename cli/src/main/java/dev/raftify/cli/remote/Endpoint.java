@@ -1,8 +1,5 @@
 package dev.raftify.cli.remote;
 
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
-
 /** A node's address: {@code host:port}, {@code [v6-address]:port}. */
 public record Endpoint(String host, int port) {
 
@@ -33,17 +30,5 @@ public record Endpoint(String host, int port) {
     @Override
     public String toString() {
         return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
-    }
-
-    /** picocli's converter, so that a bad address is a usage error naming the value. */
-    public static final class Converter implements ITypeConverter<Endpoint> {
-        @Override
-        public Endpoint convert(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

@@ -37,23 +37,6 @@ public abstract class LiveCommand extends CliCommand {
         return connector.client(e);
     }
 
-    /**
-     * Parses {@code host:port} addresses. Positional lists are converted here rather than by a picocli converter,
-     * because picocli reports a failed conversion of a positional list as an unmatched argument, which hides why.
-     */
-    protected List<Endpoint> parseEndpoints(List<String> addresses) {
-        List<Endpoint> out = new ArrayList<>();
-        for (String a : addresses) {
-            try {
-                out.add(Endpoint.parse(a));
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "invalid address: "
-                        + e.getMessage());
-            }
-        }
-        return out;
-    }
-
     /** A node that answers, and its status: the endpoints are tried in order. */
     protected Answer firstAnswer(List<Endpoint> endpoints) {
         List<CliException> failures = new ArrayList<>();

@@ -7,6 +7,7 @@ import dev.raftify.cli.output.Json;
 import dev.raftify.cli.output.Table;
 import dev.raftify.cli.remote.Endpoint;
 import dev.raftify.cli.remote.LiveCommand;
+import dev.raftify.cli.remote.NodeAddresses;
 import dev.raftify.cli.remote.RemoteErrors;
 import dev.raftify.cli.store.Membership;
 import dev.raftify.proto.eraftpb.SnapshotMetadata;
@@ -15,7 +16,7 @@ import dev.raftify.proto.service.CreateSnapshotResponse;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code raftify-cli snapshot create}: snapshot the state machine of each given node and compact its log. */
 @Command(name = "create", mixinStandardHelpOptions = true,
@@ -26,18 +27,13 @@ import picocli.CommandLine.Parameters;
             "  raftify-cli snapshot create 127.0.0.1:60061,127.0.0.1:60062,127.0.0.1:60063"})
 public final class SnapshotCreate extends LiveCommand {
 
-    @Parameters(index = "0", split = ",", paramLabel = "<addr>[,<addr>...]",
-            description = "The nodes to snapshot.")
-    void nodes(List<String> addresses) {
-        this.nodes = parseEndpoints(addresses);
-    }
-
-    private List<Endpoint> nodes;
+    @Mixin
+    NodeAddresses addresses;
 
     @Override
     protected int run() {
         List<SnapshotMetadata> taken = new ArrayList<>();
-        for (Endpoint e : nodes) {
+        for (Endpoint e : addresses.endpoints()) {
             CreateSnapshotResponse r = client(e).call("CreateSnapshot",
                     s -> s.createSnapshot(CreateSnapshotArgs.getDefaultInstance()));
             if (r.hasError()) {
@@ -58,7 +54,7 @@ public final class SnapshotCreate extends LiveCommand {
             List<Object> out = new ArrayList<>();
             for (int i = 0; i < taken.size(); i++) {
                 SnapshotMetadata m = taken.get(i);
-                out.add(Json.obj().put("address", nodes.get(i).toString()).put("index", m.getIndex())
+                out.add(Json.obj().put("address", addresses.endpoints().get(i).toString()).put("index", m.getIndex())
                         .put("term", m.getTerm()).put("conf_state", Membership.json(m.getConfState())));
             }
             printJson(Json.obj().put("operation", "snapshot create").put("snapshots", out));
@@ -68,7 +64,7 @@ public final class SnapshotCreate extends LiveCommand {
                 Column.left("conf_state"));
         for (int i = 0; i < taken.size(); i++) {
             SnapshotMetadata m = taken.get(i);
-            t.row(nodes.get(i), m.getIndex(), m.getTerm(), Membership.format(m.getConfState()));
+            t.row(addresses.endpoints().get(i), m.getIndex(), m.getTerm(), Membership.format(m.getConfState()));
         }
         t.render(out(), borders(), style());
         out().println("Snapshot taken on " + taken.size() + " node(s); each compacted its log up to the index shown.");

@@ -100,6 +100,40 @@ class ClusterStatusTest {
         assertThat(r.out()).contains("Verdict: no quorum (term 5)").contains("  - no member knows a leader in term 5");
     }
 
+    /** Without pre-vote, a node cut off from the others campaigns on its own and climbs terms; the majority works. */
+    @Test
+    void degradedNotNoQuorumWhenALoneNodeCampaignsInAHigherTerm() {
+        cluster.update(3, s -> s.setTerm(74).setLeaderId(0).setRole(Role.CANDIDATE).setCommitIndex(41));
+        cluster.progress(3, p -> p.setRecentActive(false).setLastContactMillis(3_000).setState(ProgressState.PROBE));
+        Cli.Result r = status(cluster.addresses(), "--no-color");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).contains("Verdict: degraded (leader 1, term 2)")
+                .contains("  - node 3 is out of step: term 74, later than the leader's, and it knows no leader "
+                        + "(campaigning while cut off from the others?)")
+                .contains("  - the leader has not heard from node 3 recently (last contact 3.0s ago)");
+    }
+
+    /** A stale leader whose followers moved on to a later term: they do not count for it, even if recently active. */
+    @Test
+    void noQuorumWhenTheMajorityMovedOnFromAStaleLeader() {
+        cluster.update(2, s -> s.setTerm(3).setLeaderId(0).setRole(Role.CANDIDATE));
+        cluster.update(3, s -> s.setTerm(3).setLeaderId(0).setRole(Role.FOLLOWER));
+        Cli.Result r = status(cluster.addresses(), "--no-color");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).contains("Verdict: no quorum (leader 1, term 2)")
+                .contains("  - only 1 of 3 voters [1, 2, 3] follow leader 1 in term 2 (a quorum needs 2)");
+    }
+
+    @Test
+    void splitWhenMembersOfAnEarlierTermDisagree() {
+        cluster.update(2, s -> s.setLeaderId(3));
+        cluster.update(3, s -> s.setTerm(5).setLeaderId(0).setRole(Role.CANDIDATE));
+        Cli.Result r = status(cluster.addresses(), "--no-color");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).contains("Verdict: split (term 5)")
+                .contains("  - members disagree about the leader of term 2: nodes [1] follow node 1, nodes [2] follow node 3");
+    }
+
     @Test
     void splitWhenTwoNodesLeadTheSameTerm() {
         cluster.update(3, s -> s.setRole(Role.LEADER).setLeaderId(3));

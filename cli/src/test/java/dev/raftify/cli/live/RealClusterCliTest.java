@@ -3,18 +3,14 @@ package dev.raftify.cli.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.raftify.Config;
 import dev.raftify.JoinTicket;
 import dev.raftify.Raft;
-import dev.raftify.StateMachine;
 import dev.raftify.cli.support.Cli;
+import dev.raftify.cli.support.EngineCluster;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,74 +21,38 @@ class RealClusterCliTest {
     @TempDir
     Path dir;
 
-    private final Map<Long, Raft> nodes = new TreeMap<>();
-    private final Map<Long, String> addresses = new TreeMap<>();
-    private final Config config = Config.builder().tickInterval(Duration.ofMillis(20)).electionTick(10)
-            .heartbeatTick(2).build();
-
-    /** Counts applied commands; enough to exercise replication and snapshots. */
-    private static final class Counter implements StateMachine {
-        private long applied;
-
-        @Override
-        public synchronized byte[] apply(long index, byte[] command) {
-            applied++;
-            return new byte[0];
-        }
-
-        @Override
-        public synchronized void snapshot(OutputStream out) throws IOException {
-            out.write(Long.toString(applied).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        }
-
-        @Override
-        public synchronized void restore(InputStream in) throws IOException {
-            applied = Long.parseLong(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII));
-        }
-    }
+    private EngineCluster cluster;
+    private Map<Long, Raft> nodes;
+    private Map<Long, String> addresses;
 
     @AfterEach
     void stopAll() {
-        nodes.values().forEach(Raft::close);
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     private static String freeAddress() {
-        return "127.0.0.1:" + dev.raftify.transport.LocalPorts.free();
+        return EngineCluster.freeAddress();
     }
 
     private Raft start(long id, Map<Long, String> initial, JoinTicket ticket) throws IOException {
-        Raft.Builder b = Raft.builder(id, addresses.get(id)).dataDir(dir.resolve("node-" + id))
-                .stateMachine(new Counter()).config(config);
-        if (ticket != null) {
-            b.joinTicket(ticket);
-        } else {
-            b.initialMembers(initial);
-        }
-        Raft r = b.build().start();
-        nodes.put(id, r);
-        return r;
+        return cluster.start(id, initial, ticket);
     }
 
     private long awaitLeader() {
-        long[] leader = new long[1];
-        await().atMost(Duration.ofSeconds(15)).until(() -> {
-            for (Raft r : nodes.values()) {
-                if (r.node().isLeader()) {
-                    leader[0] = r.node().id();
-                    return nodes.values().stream().allMatch(n -> n.node().leaderId() == leader[0]);
-                }
-            }
-            return false;
-        });
-        return leader[0];
+        return cluster.awaitLeader();
     }
 
     private String all() {
-        return String.join(",", addresses.values());
+        return cluster.allAddresses();
     }
 
     @Test
     void liveCommandsAgainstRealNodes() throws Exception {
+        cluster = new EngineCluster(dir, EngineCluster.fastConfig());
+        nodes = cluster.nodes;
+        addresses = cluster.addresses;
         for (long id = 1; id <= 3; id++) {
             addresses.put(id, freeAddress());
         }
