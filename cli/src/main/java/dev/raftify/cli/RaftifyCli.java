@@ -1,13 +1,6 @@
 package dev.raftify.cli;
 
-import dev.raftify.cli.check.CheckCommand;
-import dev.raftify.cli.cluster.ClusterCommand;
-import dev.raftify.cli.describe.DescribeCommand;
-import dev.raftify.cli.leader.LeaderCommand;
-import dev.raftify.cli.member.MemberCommand;
 import dev.raftify.cli.output.Terminal;
-import dev.raftify.cli.recover.RecoverCommand;
-import dev.raftify.cli.snapshot.SnapshotCommand;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -16,7 +9,6 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,16 +19,6 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Inspect Raftify storage directories, query live nodes, and administer a cluster.",
         commandListHeading = "%nCommands:%n",
-        subcommands = {
-            DescribeCommand.class,
-            CheckCommand.class,
-            RecoverCommand.class,
-            ClusterCommand.class,
-            MemberCommand.class,
-            LeaderCommand.class,
-            SnapshotCommand.class,
-            AutoComplete.GenerateCompletion.class,
-            CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  raftify-cli describe metadata ./data/node-1       # offline: a storage directory",
@@ -51,6 +33,8 @@ public final class RaftifyCli implements Runnable {
 
     // Held strongly: java.util.logging keeps loggers weakly, and a collected logger forgets its level.
     private static final Logger GRPC_LOGGER = Logger.getLogger("io.grpc");
+
+    static final String JNR_ASM = "jnr.ffi.asm.enabled";
 
     private final Terminal terminal;
 
@@ -71,27 +55,52 @@ public final class RaftifyCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The command line as tests and {@link #main} run it, writing to the given terminal. */
+    /** The whole command line (every command), writing to the given terminal. */
     public static CommandLine commandLine(Terminal terminal) {
-        ErrorReporter errors = new ErrorReporter();
-        CommandLine cl = new CommandLine(new RaftifyCli(terminal))
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(errors)
-                .setParameterExceptionHandler(errors);
-        return cl;
+        CommandLine cl = new CommandLine(new RaftifyCli(terminal));
+        CommandTree.addAll(cl);
+        return configure(cl);
+    }
+
+    /**
+     * The command line as {@link #main} runs it: only the commands these arguments run are built (see
+     * {@link CommandTree}); it parses and behaves as the whole one does for them.
+     */
+    public static CommandLine commandLine(Terminal terminal, String... args) {
+        CommandLine cl = new CommandLine(new RaftifyCli(terminal));
+        CommandTree.addFor(cl, args);
+        return configure(cl);
     }
 
     public static CommandLine commandLine() {
         return commandLine(Terminal.captured(System.getenv()));
     }
 
-    public static void main(String[] args) {
-        boolean verbose = Arrays.asList(args).contains("--verbose");
+    /** Settings apply to the subcommands present when they are set, so they are set once the tree is built. */
+    private static CommandLine configure(CommandLine cl) {
+        ErrorReporter errors = new ErrorReporter();
+        return cl.setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors);
+    }
+
+    /** Process-wide settings of a CLI run (main, and the launcher's training run for the CDS archive). */
+    static void configureRuntime(boolean verbose) {
         // Libraries log to standard error; an operator sees our one-line messages instead, unless --verbose.
         GRPC_LOGGER.setLevel(verbose ? Level.INFO : Level.OFF);
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "error");
+        // lmdbjava binds LMDB through jnr-ffi, which by default generates its call stubs with ASM on every start
+        // (classes that no class-data-sharing archive can hold); its reflective binding starts about 0.3 s of CPU
+        // sooner and reads a log as fast (docs/cli.md, "Start-up time"). An explicit -Djnr.ffi.asm.enabled wins.
+        if (System.getProperty(JNR_ASM) == null) {
+            System.setProperty(JNR_ASM, "false");
+        }
+    }
+
+    public static void main(String[] args) {
+        configureRuntime(Arrays.asList(args).contains("--verbose"));
         Terminal terminal = Terminal.detect();
-        CommandLine cl = commandLine(terminal);
+        CommandLine cl = commandLine(terminal, args);
         PrintWriter out = new PrintWriter(new BufferedWriter(
                 new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), terminal.charset()), 1 << 16));
         cl.setOut(out);

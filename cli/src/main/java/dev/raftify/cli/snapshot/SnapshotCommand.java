@@ -2,8 +2,7 @@ package dev.raftify.cli.snapshot;
 
 import picocli.CommandLine.Command;
 
-/** {@code raftify-cli snapshot ...}. */
-@Command(name = "snapshot", description = "Snapshots of live nodes.", mixinStandardHelpOptions = true,
-        subcommands = {SnapshotCreate.class})
+/** {@code raftify-cli snapshot ...}. Its subcommands are listed in {@link dev.raftify.cli.CommandTree}. */
+@Command(name = "snapshot", description = "Snapshots of live nodes.", mixinStandardHelpOptions = true)
 public final class SnapshotCommand {
 }

@@ -24,8 +24,17 @@ public final class Cli {
         return run(Terminal.captured(Map.of()), args);
     }
 
+    /** Runs with the command tree built as main builds it: only what the arguments run. */
     public static Result run(Terminal terminal, String... args) {
-        CommandLine cli = RaftifyCli.commandLine(terminal);
+        return run(RaftifyCli.commandLine(terminal, args), args);
+    }
+
+    /** Runs with every command in the tree, as help and completion see it. */
+    public static Result runWholeTree(String... args) {
+        return run(RaftifyCli.commandLine(Terminal.captured(Map.of())), args);
+    }
+
+    private static Result run(CommandLine cli, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out));
