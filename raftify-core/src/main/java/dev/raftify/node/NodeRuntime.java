@@ -120,6 +120,14 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
     private final Map<Long, Long> rttMicros = new HashMap<>();
     private final AtomicLong readSeq = new AtomicLong();
     private long lastSnapshotIndex;
+    /** The hard state last written to the store (Raft thread only). */
+    private HardState durableHardState;
+    /**
+     * A newer hard state whose only change is the commit index, not written yet: the commit index is volatile
+     * state in Raft (a restarted node learns it again from the leader), so a Ready that changes nothing else costs
+     * no disk write; the next write that must be durable carries it along (Raft thread only).
+     */
+    private HardState deferredHardState;
     private long lastSnapshotNanos = System.nanoTime();
     private boolean snapshotInFlight;
     private long lastLeader;
@@ -191,6 +199,7 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
             lastSnapshotIndex = snapIndex;
         }
         this.appliedIndex = snapIndex;
+        this.durableHardState = state.hardState();
         // Called on the Raft thread (from inside the core), so the snapshot request is made directly.
         this.raw = new RawNode(config.raftConfig(id, snapIndex), new SnapshotSource(storage, () -> requestSnapshot(null)),
                 random);
@@ -759,7 +768,23 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
         } finally {
             running = false;
             closed = true;
+            writeDeferredHardState();
             shutdownPending();
+        }
+    }
+
+    /** On the way out, so that a node stopped in order restarts with the commit index it had. */
+    private void writeDeferredHardState() {
+        if (deferredHardState == null || stopReason != null) {
+            return;
+        }
+        try {
+            storage.write(new WriteBatch(null, List.of(), deferredHardState, null, null));
+            durableHardState = deferredHardState;
+            deferredHardState = null;
+        } catch (RuntimeException e) {
+            log.warn("node {}: could not record commit index {} on close: {}", id, deferredHardState.getCommit(),
+                    e.toString());
         }
     }
 
@@ -892,12 +917,26 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
                 fatal("snapshot at " + snap.getMetadata().getIndex() + " from the leader cannot be read", e);
             }
         }
-        if (snap == null && rd.entries().isEmpty() && rd.hardState() == null) {
-            return null;
+        HardState hs = rd.hardState();
+        if (snap == null && rd.entries().isEmpty()) {
+            if (hs == null) {
+                return null;
+            }
+            if (hs.getTerm() == durableHardState.getTerm() && hs.getVote() == durableHardState.getVote()) {
+                deferredHardState = hs;
+                return null;
+            }
+        }
+        if (hs == null) {
+            hs = deferredHardState;
         }
         long start = System.nanoTime();
         try {
-            storage.write(new WriteBatch(snap, rd.entries(), rd.hardState(), cs, newPeers));
+            storage.write(new WriteBatch(snap, rd.entries(), hs, cs, newPeers));
+            if (hs != null) {
+                durableHardState = hs;
+            }
+            deferredHardState = null;
             if (snap != null) {
                 // The leader's snapshot is this node's snapshot now: count the next one from it.
                 lastSnapshotIndex = Math.max(lastSnapshotIndex, snap.getMetadata().getIndex());

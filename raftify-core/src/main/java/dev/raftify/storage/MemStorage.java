@@ -249,6 +249,10 @@ public final class MemStorage implements MutableStorage {
                 .setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term).setConfState(cs))
                 .build();
         compact(index);
+        // As LmdbStorage: a lazily written commit index may lag, and must not end up below the snapshot.
+        if (hardState.getCommit() < index) {
+            hardState = hardState.toBuilder().setCommit(index).build();
+        }
         return snapshot;
     }
 

@@ -192,6 +192,7 @@ final class LogWriter {
         if (index >= view.firstIndex()) {
             dropPrefixThrough(index, term);
         }
+        raiseCommitTo(index);
         return Snapshot.newBuilder().setMetadata(meta).setData(file.toByteString()).build();
     }
 
@@ -206,6 +207,18 @@ final class LogWriter {
         }
         ByteBuffer version = env.meta.reserve(txn, LmdbFormat.KEY_FORMAT_VERSION, 4);
         version.order(ByteOrder.BIG_ENDIAN).putInt(LmdbFormat.FORMAT_VERSION);
+    }
+
+    /**
+     * A snapshot only covers committed entries, but the runtime writes a commit index that alone changed lazily (it
+     * is volatile state in Raft), so the stored one may lag; a store whose commit lies below its snapshot would
+     * not open, so recording a snapshot lifts it.
+     */
+    private void raiseCommitTo(long index) {
+        HardState hs = view.hardState();
+        if (hs.getCommit() < index) {
+            putHardState(hs.toBuilder().setCommit(index).build());
+        }
     }
 
     void putHardState(HardState hs) {
