@@ -49,11 +49,60 @@ public final class LmdbStorage implements MutableStorage {
 
     private static final Logger LOG = LoggerFactory.getLogger(LmdbStorage.class);
 
+    /** How many of the newest entries, and at most how many bytes of them, a read-write store keeps in memory. */
+    static final int TAIL_ENTRIES = 4096;
+    static final long TAIL_BYTES = 8L << 20;
+
     private final LmdbEnv env;
+    /** Null when read-only: another process writes the log then, so only LMDB knows it. */
+    private final LogTail tail;
     private volatile Runnable beforeSnapshotCommit = () -> { };
 
     private LmdbStorage(LmdbEnv env) {
+        this(env, TAIL_ENTRIES, TAIL_BYTES);
+    }
+
+    private LmdbStorage(LmdbEnv env, int tailEntries, long tailBytes) {
         this.env = env;
+        this.tail = env.readOnly ? null : new LogTail(tailEntries, tailBytes, env.read(v -> {
+            long first = v.firstIndex();
+            return new LogTail.Bounds(first, v.lastIndex(), v.term(first - 1));
+        }));
+    }
+
+    /**
+     * Runs {@code body} in one write transaction and then brings the in-memory tail in line with what committed;
+     * {@code written} are the entries the body appends.
+     */
+    private <T> T commit(List<Entry> written, Function<LogWriter, T> body) {
+        Object[] out = new Object[2];
+        try {
+            env.write(txn -> {
+                LogWriter w = new LogWriter(env, txn);
+                out[0] = body.apply(w);
+                out[1] = w.bounds();
+                return null;
+            });
+        } catch (RuntimeException | Error e) {
+            // Whatever the failure left, LMDB knows; the tail forgets what it held.
+            if (tail != null) {
+                try {
+                    tail.reset(env.read(v -> {
+                        long first = v.firstIndex();
+                        return new LogTail.Bounds(first, v.lastIndex(), v.term(first - 1));
+                    }));
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
+        if (tail != null) {
+            tail.committed(written, (LogTail.Bounds) out[1]);
+        }
+        @SuppressWarnings("unchecked")
+        T result = (T) out[0];
+        return result;
     }
 
     /** Opens (creating it if missing) the store of a node, read-write, with default options. */
@@ -71,9 +120,14 @@ public final class LmdbStorage implements MutableStorage {
      * @throws CorruptStoreException if a store file is damaged
      */
     public static LmdbStorage open(Path directory, LmdbOptions options) {
+        return open(directory, options, TAIL_ENTRIES, TAIL_BYTES);
+    }
+
+    /** Tests: a read-write store whose in-memory tail holds at most {@code tailEntries} / {@code tailBytes}. */
+    static LmdbStorage open(Path directory, LmdbOptions options, int tailEntries, long tailBytes) {
         LmdbEnv env = StoreOpener.openReadWrite(directory, options);
         try {
-            LmdbStorage storage = new LmdbStorage(env);
+            LmdbStorage storage = new LmdbStorage(env, tailEntries, tailBytes);
             storage.prepareSnapshotFiles();
             return storage;
         } catch (RuntimeException | Error e) {
@@ -186,21 +240,41 @@ public final class LmdbStorage implements MutableStorage {
 
     @Override
     public List<Entry> entries(long low, long high, long maxSize) {
+        if (tail != null) {
+            List<Entry> cached = tail.entries(low, high, maxSize);
+            if (cached != null) {
+                return cached;
+            }
+        }
         return read(v -> v.entries(low, high, maxSize));
     }
 
     @Override
     public long term(long index) {
+        if (tail != null) {
+            Long cached = tail.term(index);
+            if (cached != null) {
+                return cached;
+            }
+        }
         return read(v -> v.term(index));
     }
 
     @Override
     public long firstIndex() {
+        if (tail != null) {
+            env.checkOpen();
+            return tail.firstIndex();
+        }
         return read(LmdbReadView::firstIndex);
     }
 
     @Override
     public long lastIndex() {
+        if (tail != null) {
+            env.checkOpen();
+            return tail.lastIndex();
+        }
         return read(LmdbReadView::lastIndex);
     }
 
@@ -304,17 +378,18 @@ public final class LmdbStorage implements MutableStorage {
             return;
         }
         if (batch.snapshot() == null) {
-            env.write(txn -> {
-                new LogWriter(env, txn).apply(batch, null);
+            commit(batch.entries(), w -> {
+                w.apply(batch, null);
                 return null;
             });
             return;
         }
         SnapshotMetadata meta = batch.snapshot().getMetadata();
-        storeSnapshotFile(batch.snapshot().getData(), meta.getIndex(), meta.getTerm(), file -> env.write(txn -> {
-            new LogWriter(env, txn).apply(batch, file);
-            return null;
-        }));
+        storeSnapshotFile(batch.snapshot().getData(), meta.getIndex(), meta.getTerm(), file -> commit(batch.entries(),
+                w -> {
+                    w.apply(batch, file);
+                    return null;
+                }));
     }
 
     /**
@@ -328,7 +403,7 @@ public final class LmdbStorage implements MutableStorage {
     public Snapshot createSnapshot(long index, ConfState confState, ByteString data) {
         long term = env.read(v -> LogWriter.termForSnapshotAt(v, index));
         return storeSnapshotFile(data, index, term,
-                file -> env.write(txn -> new LogWriter(env, txn).createSnapshot(index, confState, file, term)));
+                file -> commit(List.of(), w -> w.createSnapshot(index, confState, file, term)));
     }
 
     private <T> T storeSnapshotFile(ByteString data, long index, long term, Function<SnapshotFile, T> commit) {
@@ -396,8 +471,8 @@ public final class LmdbStorage implements MutableStorage {
      * {@link #createSnapshot}, it stores no snapshot: the caller must already hold one covering {@code index}.
      */
     public void compact(long index) {
-        env.write(txn -> {
-            new LogWriter(env, txn).compact(index);
+        commit(List.of(), w -> {
+            w.compact(index);
             return null;
         });
     }

@@ -45,6 +45,12 @@ final class LogWriter {
         this.view = new LmdbReadView(env, txn);
     }
 
+    /** The log's bounds as this transaction leaves them so far. */
+    LogTail.Bounds bounds() {
+        long first = view.firstIndex();
+        return new LogTail.Bounds(first, view.lastIndex(), view.term(first - 1));
+    }
+
     /** Writes the identity records and the empty log of a brand-new store. */
     static void initialize(Dbi<ByteBuffer> meta, Txn<ByteBuffer> txn) {
         meta.put(txn, LmdbFormat.KEY_MAGIC, LmdbFormat.bytesValue(LmdbFormat.MAGIC.getBytes(US_ASCII)));
