@@ -278,15 +278,22 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
 
     /** Proposes a command; completes with the state machine's result once applied here. */
     public CompletableFuture<byte[]> propose(byte[] command) {
+        return propose(ByteString.copyFrom(command), false);
+    }
+
+    /**
+     * A proposal whose data is already immutable (from a gRPC request). {@code direct}: the future completes on the
+     * apply thread, not on the callback executor; for the engine's own callers only, whose callbacks never block.
+     */
+    public CompletableFuture<byte[]> propose(ByteString data, boolean direct) {
         CompletableFuture<Object> f = new CompletableFuture<>();
         if (pending.size() >= config.maxPendingProposals()) {
             f.completeExceptionally(new ProposalDroppedException(ProposalDroppedException.Reason.OVERLOADED,
                     pending.size() + " proposals are already waiting (max-pending-proposals)"));
             return f.thenApply(o -> (byte[]) o);
         }
-        PendingRequests.Pending p = pending.register(f);
+        PendingRequests.Pending p = pending.register(f, direct);
         ByteString ctx = EntryContexts.of(id, session, p.requestId, InternalCommand.APPLICATION);
-        ByteString data = ByteString.copyFrom(command);
         if (!post(new Proposal(p, ctx, data))) {
             f.completeExceptionally(closedError());
         }

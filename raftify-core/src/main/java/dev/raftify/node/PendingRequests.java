@@ -26,11 +26,17 @@ final class PendingRequests {
         final long requestId;
         final CompletableFuture<Object> future;
         final long proposedNanos = System.nanoTime();
+        /**
+         * Completed on the thread that settles it (the apply thread, a timer) instead of the callback executor: only
+         * for the engine's own requests (the gRPC service), whose callbacks queue a response and never block.
+         */
+        final boolean direct;
         volatile long index;
 
-        Pending(long requestId, CompletableFuture<Object> future) {
+        Pending(long requestId, CompletableFuture<Object> future, boolean direct) {
             this.requestId = requestId;
             this.future = future;
+            this.direct = direct;
         }
     }
 
@@ -51,8 +57,13 @@ final class PendingRequests {
 
     /** Registers a request; it leaves the registry however its future completes. */
     Pending register(CompletableFuture<Object> future) {
+        return register(future, false);
+    }
+
+    /** See {@link Pending#direct}. */
+    Pending register(CompletableFuture<Object> future, boolean direct) {
         long id = nextId.getAndIncrement();
-        Pending p = new Pending(id, future);
+        Pending p = new Pending(id, future, direct);
         byId.put(id, p);
         future.whenComplete((v, e) -> {
             byId.remove(id);
@@ -93,11 +104,19 @@ final class PendingRequests {
 
     void complete(Pending p, Object value) {
         metrics.proposalApplied(System.nanoTime() - p.proposedNanos);
-        callbacks.execute(() -> p.future.complete(value));
+        if (p.direct) {
+            p.future.complete(value);
+        } else {
+            callbacks.execute(() -> p.future.complete(value));
+        }
     }
 
     void fail(Pending p, Throwable t) {
-        callbacks.execute(() -> p.future.completeExceptionally(t));
+        if (p.direct) {
+            p.future.completeExceptionally(t);
+        } else {
+            callbacks.execute(() -> p.future.completeExceptionally(t));
+        }
     }
 
     void failAll(String why) {
