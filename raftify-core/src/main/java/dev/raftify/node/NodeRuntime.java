@@ -840,6 +840,13 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
                 noteHeartbeats(rd.messages());
                 sendMessages(rd.messages());
             }
+            // Committed entries are already on this node's disk (the core hands out none that are not), so they
+            // are applied while this Ready's new entries are written: a write is answered one fsync sooner. After
+            // a snapshot in the same Ready they must wait for its restore, which waits for it to be stored.
+            boolean applyNow = rd.snapshot() == null;
+            if (applyNow) {
+                submitCommitted(rd);
+            }
             SnapshotReader snapshotData = persist(rd);
             if (!rd.persistedMessages().isEmpty()) {
                 sendMessages(rd.persistedMessages());
@@ -847,11 +854,8 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
             if (rd.snapshot() != null) {
                 applyLoop.submit(new ApplyLoop.Restore(rd.snapshot(), snapshotData, peers));
             }
-            if (!rd.committedEntries().isEmpty()) {
-                if (metrics != RaftMetrics.NOOP) {
-                    recordCommitLatencies(rd.committedEntries());
-                }
-                applyLoop.submit(new ApplyLoop.Entries(rd.committedEntries()));
+            if (!applyNow) {
+                submitCommitted(rd);
             }
             for (ReadState rs : rd.readStates()) {
                 CompletableFuture<Long> f = readsAwaitingIndex.remove(rs.requestCtx());
@@ -864,6 +868,15 @@ public final class NodeRuntime implements TransportEvents, AutoCloseable {
                 }
             }
             raw.advanceAppend(rd);
+        }
+    }
+
+    private void submitCommitted(Ready rd) {
+        if (!rd.committedEntries().isEmpty()) {
+            if (metrics != RaftMetrics.NOOP) {
+                recordCommitLatencies(rd.committedEntries());
+            }
+            applyLoop.submit(new ApplyLoop.Entries(rd.committedEntries()));
         }
     }
 

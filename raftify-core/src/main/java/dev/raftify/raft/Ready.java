@@ -17,7 +17,9 @@ import java.util.List;
  *       conflicting suffix of the stored log first), then {@link #hardState()} (if any);
  *   <li>only then send {@link #persistedMessages()}: votes and acknowledgements, which promise what is on disk;
  *   <li>apply {@link #snapshot()} (if any) to the state machine, then {@link #committedEntries()} in order;
- *       they are all persisted already, so this may run concurrently with step 2 of the next Ready;
+ *       the committed entries are all persisted on this node already, so applying them may start before step 2
+ *       of this same Ready (the runtime does, unless the Ready carries a snapshot, which must be stored and
+ *       restored first) and run concurrently with the next Ready;
  *       {@link #readStates()} become servable once the state machine has applied their index;
  *   <li>call {@link RawNode#advance(Ready)} (or {@link RawNode#advanceAppend(Ready)} now and
  *       {@link RawNode#advanceApply(long)} once applying is done).
