@@ -22,7 +22,7 @@ final class BenchOptions {
 
     static final String USAGE = """
             usage: cluster [options]
-              --reps N            repetitions; engines alternate R, Ra, Ra, R, ... (default 3)
+              --reps N            repetitions; engine order reversed every other one (default 3)
               --warmup S          seconds of load before each measured window, not measured (default 5)
               --first-warmup S    the same before a round's first workload, while the fresh member JVMs
                                   compile their hot code (default 15)
