@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * One cluster member process, started by {@link ClusterBench}:
- * {@code BenchNode <raftify|ratis> <id> <data-dir> <port1,port2,port3>}.
+ * {@code BenchNode <engine> <id> <data-dir> <port1,port2,port3>} ({@link Engine}, lower case).
  *
  * <p>It talks to the driver through standard output, one line per event, stamped with {@link System#nanoTime()}
  * (on Linux the JVM reads CLOCK_MONOTONIC, which every process on the machine shares, so the driver can subtract
@@ -23,7 +23,7 @@ public final class BenchNode {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 4) {
-            System.err.println("usage: BenchNode <raftify|ratis> <id> <data-dir> <port1,port2,port3>");
+            System.err.println("usage: BenchNode <engine> <id> <data-dir> <port1,port2,port3>");
             System.exit(2);
         }
         Engine engine = Engine.parse(args[0]);

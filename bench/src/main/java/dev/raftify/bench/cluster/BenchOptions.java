@@ -11,7 +11,7 @@ final class BenchOptions {
     int firstWarmupSeconds = 15;
     int measureSeconds = 10;
     List<Integer> workloads = List.of(1, 32, 256);
-    List<Engine> engines = List.of(Engine.RAFTIFY, Engine.RATIS);
+    List<Engine> engines = List.of(Engine.values());
     int kills = 3;
     int valueSize = 1024;
     int keys = 1024;
@@ -22,13 +22,13 @@ final class BenchOptions {
 
     static final String USAGE = """
             usage: cluster [options]
-              --reps N            repetitions; engines alternate R, Ra, Ra, R, ... (default 3)
+              --reps N            repetitions; engine order reversed every other one (default 3)
               --warmup S          seconds of load before each measured window, not measured (default 5)
               --first-warmup S    the same before a round's first workload, while the fresh member JVMs
                                   compile their hot code (default 15)
               --measure S         measured seconds per workload (default 10)
               --workloads LIST    writes in flight, comma-separated (default 1,32,256)
-              --engines LIST      raftify,ratis (default both)
+              --engines LIST      raftify,ratis,jraft (default all)
               --kills N           leader SIGKILLs per round, each timed to the next election (default 3)
               --value-size B      bytes per value (default 1024)
               --keys N            distinct keys written in a cycle (default 1024)

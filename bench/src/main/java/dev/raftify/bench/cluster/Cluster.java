@@ -62,6 +62,7 @@ final class Cluster implements AutoCloseable {
     /** Starts member {@code id}; on an existing data directory it restarts from what it stored. */
     void start(int id) throws IOException {
         List<String> cmd = new ArrayList<>(jvm);
+        cmd.addAll(1, engine.memberJvmFlags());
         if (jfrPrefix != null) {
             // JVM flags go right after the java executable.
             cmd.add(1, "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfrPrefix

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * The cluster benchmark: for each repetition, for each engine (alternating which goes first, so that a drift in
- * the machine's load hits both alike), start three member JVMs on loopback with fresh data directories, time
+ * The cluster benchmark: for each repetition, for each engine (the order reversed every other repetition, so that
+ * a drift in the machine's load hits all alike), start three member JVMs on loopback with fresh data directories, time
  * the first election, run each workload (N writes of 1 KB in flight, closed loop) with a warm-up and a measured
  * window, then SIGKILL the leader a few times and time each next election. Prints every round as it ends and a
  * table of medians at the end.
@@ -49,7 +49,7 @@ public final class ClusterBench {
         report.printConditions();
         List<Results.Round> rounds = new ArrayList<>();
         for (int rep = 0; rep < opts.reps; rep++) {
-            // R, Ra, then Ra, R: each engine goes first as often as second.
+            // R, Ra, JR, then JR, Ra, R: over two repetitions every engine has the same mean position.
             List<Engine> order = new ArrayList<>(opts.engines);
             if (rep % 2 == 1) {
                 Collections.reverse(order);

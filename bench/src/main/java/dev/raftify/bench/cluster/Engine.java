@@ -27,6 +27,22 @@ enum Engine {
         WriteClient client(List<Integer> ports, int leaderId, int maxInFlight) {
             return new RatisWriteClient(ports, leaderId, maxInFlight);
         }
+    },
+    JRAFT("JRaft") {
+        @Override
+        Member member(int id, Path dir, List<Integer> ports) throws Exception {
+            return new JRaftMember(id, dir, ports);
+        }
+
+        @Override
+        WriteClient client(List<Integer> ports, int leaderId, int maxInFlight) {
+            return new JRaftWriteClient(ports, leaderId);
+        }
+
+        @Override
+        List<String> memberJvmFlags() {
+            return JRaftMember.JVM_FLAGS;
+        }
     };
 
     private final String label;
@@ -41,6 +57,11 @@ enum Engine {
 
     /** Starts member {@code id} (1-based) of a 3-member cluster whose members listen on {@code ports}. */
     abstract Member member(int id, Path dir, List<Integer> ports) throws Exception;
+
+    /** JVM flags this engine's members get in addition to those every member gets. */
+    List<String> memberJvmFlags() {
+        return List.of();
+    }
 
     /** A client sending writes to the leader, member {@code leaderId}. */
     abstract WriteClient client(List<Integer> ports, int leaderId, int maxInFlight);

@@ -40,6 +40,11 @@ final class Report {
         RaftProperties ratis = new RaftProperties();
         out("Ratis     3.1.3 defaults: segmented log, flush + fsync per batch; election timeout %s..%s",
                 RaftServerConfigKeys.Rpc.timeoutMin(ratis, s -> { }), RaftServerConfigKeys.Rpc.timeoutMax(ratis, s -> { }));
+        if (opts.engines.contains(Engine.JRAFT)) {
+            out("JRaft     %s defaults: RocksDB log, sync (fsync per batch); election timeout %d ms (randomized up "
+                    + "to +1000 ms); writes on its RPC (bolt) via Node.apply; members also get %s",
+                    JRaftMember.version(), JRaftMember.ELECTION_TIMEOUT_MS, String.join(" ", JRaftMember.JVM_FLAGS));
+        }
         out("load      writes in flight %s (closed loop, one client in the driver JVM, to the leader); warm-up %d s "
                 + "(first workload of a round %d s) and %d s measured per workload; %d repetitions, engines "
                 + "alternating; %d leader kills per round", opts.workloads, opts.warmupSeconds,
@@ -84,9 +89,15 @@ final class Report {
                         med(ws, Results.Workload::clientCpuPer1000));
                 label = "";
             }
-            if (opts.engines.size() == 2) {
-                out("%-14s %-8s %9.2fx %8.2fx %44s", "", "R/Ra", throughputRatio(rounds, inFlight),
-                        ratio(rounds, inFlight, Results.Workload::p50), "(writes/s and p50: median of per-rep ratios)");
+            if (opts.engines.contains(Engine.RAFTIFY)) {
+                for (Engine other : opts.engines) {
+                    if (other != Engine.RAFTIFY) {
+                        out("%-14s %-8s %9.2fx %8.2fx %44s", "", "R/" + ratioLabel(other),
+                                throughputRatio(rounds, inFlight, other),
+                                ratio(rounds, inFlight, other, Results.Workload::p50),
+                                "(writes/s and p50: median of per-rep ratios)");
+                    }
+                }
             }
         }
         out("");
@@ -111,7 +122,7 @@ final class Report {
         out("Targets");
         if (opts.engines.contains(Engine.RAFTIFY) && opts.engines.contains(Engine.RATIS)
                 && opts.workloads.contains(32)) {
-            double r = throughputRatio(rounds, 32);
+            double r = throughputRatio(rounds, 32, Engine.RATIS);
             out("  32 in flight: Raftify/Ratis throughput %.2fx (target >= 1.5x): %s", r, r >= 1.5 ? "met" : "MISSED");
         }
         if (opts.engines.contains(Engine.RAFTIFY) && opts.workloads.contains(1)) {
@@ -146,12 +157,22 @@ final class Report {
         return Results.median(v);
     }
 
-    private static double throughputRatio(List<Results.Round> rounds, int inFlight) {
-        return ratio(rounds, inFlight, Results.Workload::writesPerSecond);
+    /** How the ratio rows name the engine Raftify is divided by: R/Ra, R/JR. */
+    private static String ratioLabel(Engine e) {
+        return switch (e) {
+            case RATIS -> "Ra";
+            case JRAFT -> "JR";
+            default -> e.label();
+        };
     }
 
-    /** Raftify's value over Ratis's, per repetition (the two ran back to back), then the median. */
-    private static double ratio(List<Results.Round> rounds, int inFlight, ToDoubleFunction<Results.Workload> f) {
+    private static double throughputRatio(List<Results.Round> rounds, int inFlight, Engine other) {
+        return ratio(rounds, inFlight, other, Results.Workload::writesPerSecond);
+    }
+
+    /** Raftify's value over {@code other}'s, per repetition (they ran in the same one), then the median. */
+    private static double ratio(List<Results.Round> rounds, int inFlight, Engine other,
+            ToDoubleFunction<Results.Workload> f) {
         List<Double> ratios = new ArrayList<>();
         Function<Results.Round, Results.Workload> w = r -> r.workload(inFlight);
         for (Results.Round a : rounds) {
@@ -159,7 +180,7 @@ final class Report {
                 continue;
             }
             for (Results.Round b : rounds) {
-                if (b.engine() == Engine.RATIS && b.rep() == a.rep() && w.apply(a) != null && w.apply(b) != null) {
+                if (b.engine() == other && b.rep() == a.rep() && w.apply(a) != null && w.apply(b) != null) {
                     ratios.add(f.applyAsDouble(w.apply(a)) / f.applyAsDouble(w.apply(b)));
                 }
             }
