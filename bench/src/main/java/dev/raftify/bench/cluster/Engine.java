@@ -1,5 +1,6 @@
 package dev.raftify.bench.cluster;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +45,21 @@ enum Engine {
 
     /** A client sending writes to the leader, member {@code leaderId}. */
     abstract WriteClient client(List<Integer> ports, int leaderId, int maxInFlight);
+
+    /** Starts member {@code id}'s process: by default a {@link BenchNode} JVM that runs {@link #member}. */
+    MemberProcess launch(Cluster cluster, int id) throws IOException {
+        return cluster.launchBenchNode(id);
+    }
+
+    /** Ports each member listens on; a member's client port comes first (see {@link Cluster#ports()}). */
+    int portsPerMember() {
+        return 1;
+    }
+
+    /** Why this engine cannot run on this machine, or null if it can. */
+    String unavailable(BenchOptions opts) {
+        return null;
+    }
 
     static Engine parse(String s) {
         return valueOf(s.toUpperCase(Locale.ROOT));
