@@ -28,6 +28,33 @@ enum Engine {
         WriteClient client(List<Integer> ports, int leaderId, int maxInFlight) {
             return new RatisWriteClient(ports, leaderId, maxInFlight);
         }
+    },
+    /** etcd 3.4: each member is the etcd process itself, launched and observed by the driver. */
+    ETCD("etcd") {
+        @Override
+        Member member(int id, Path dir, List<Integer> ports) {
+            throw new UnsupportedOperationException("an etcd member is the etcd process, not a BenchNode");
+        }
+
+        @Override
+        WriteClient client(List<Integer> ports, int leaderId, int maxInFlight) {
+            return new EtcdWriteClient(ports.get(leaderId - 1));
+        }
+
+        @Override
+        MemberProcess launch(Cluster cluster, int id) throws IOException {
+            return EtcdMember.launch(cluster, id);
+        }
+
+        @Override
+        int portsPerMember() {
+            return 2;
+        }
+
+        @Override
+        String unavailable(BenchOptions opts) {
+            return EtcdMember.unavailable(opts.etcd);
+        }
     };
 
     private final String label;

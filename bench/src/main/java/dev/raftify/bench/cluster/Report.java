@@ -27,7 +27,8 @@ final class Report {
     void printConditions() throws IOException {
         fsync = FsyncProbe.measure(work, 300, true);
         FsyncProbe.Latency fdatasync = FsyncProbe.measure(work, 300, false);
-        out("Cluster benchmark: 3 members on loopback, one JVM each; %d-byte values; durable logs", opts.valueSize);
+        out("Cluster benchmark: 3 members on loopback, one process each; %d-byte values; durable logs",
+                opts.valueSize);
         out("machine   %d CPUs (%s), %s %s", Runtime.getRuntime().availableProcessors(), cpuModel(),
                 System.getProperty("os.name"), System.getProperty("os.version"));
         out("disk      %s: write 4 KB + fsync median %.3f ms (p99 %.3f), + fdatasync median %.3f ms (p99 %.3f)",
@@ -40,6 +41,11 @@ final class Report {
         RaftProperties ratis = new RaftProperties();
         out("Ratis     3.1.3 defaults: segmented log, flush + fsync per batch; election timeout %s..%s",
                 RaftServerConfigKeys.Rpc.timeoutMin(ratis, s -> { }), RaftServerConfigKeys.Rpc.timeoutMax(ratis, s -> { }));
+        if (opts.engines.contains(Engine.ETCD)) {
+            out("etcd      %s (%s): defaults: WAL fdatasync per batch; heartbeat %d ms, election timeout %d ms "
+                    + "(randomized up to 2x); client: KV/Put over gRPC", EtcdMember.version(opts.etcd), opts.etcd,
+                    EtcdMember.HEARTBEAT_MILLIS, EtcdMember.ELECTION_TIMEOUT_MILLIS);
+        }
         out("load      writes in flight %s (closed loop, one client in the driver JVM, to the leader); warm-up %d s "
                 + "(first workload of a round %d s) and %d s measured per workload; %d repetitions, engines "
                 + "alternating; %d leader kills per round", opts.workloads, opts.warmupSeconds,
@@ -84,9 +90,14 @@ final class Report {
                         med(ws, Results.Workload::clientCpuPer1000));
                 label = "";
             }
-            if (opts.engines.size() == 2) {
-                out("%-14s %-8s %9.2fx %8.2fx %44s", "", "R/Ra", throughputRatio(rounds, inFlight),
-                        ratio(rounds, inFlight, Results.Workload::p50), "(writes/s and p50: median of per-rep ratios)");
+            String note = "(writes/s and p50: median of per-rep ratios)";
+            for (Engine other : opts.engines) {
+                if (other != Engine.RAFTIFY && opts.engines.contains(Engine.RAFTIFY)) {
+                    out("%-14s %-8s %9.2fx %8.2fx %44s", "", "R/" + (other == Engine.RATIS ? "Ra" : other.label()),
+                            ratio(rounds, inFlight, other, Results.Workload::writesPerSecond),
+                            ratio(rounds, inFlight, other, Results.Workload::p50), note);
+                    note = "";
+                }
             }
         }
         out("");
@@ -111,7 +122,7 @@ final class Report {
         out("Targets");
         if (opts.engines.contains(Engine.RAFTIFY) && opts.engines.contains(Engine.RATIS)
                 && opts.workloads.contains(32)) {
-            double r = throughputRatio(rounds, 32);
+            double r = ratio(rounds, 32, Engine.RATIS, Results.Workload::writesPerSecond);
             out("  32 in flight: Raftify/Ratis throughput %.2fx (target >= 1.5x): %s", r, r >= 1.5 ? "met" : "MISSED");
         }
         if (opts.engines.contains(Engine.RAFTIFY) && opts.workloads.contains(1)) {
@@ -146,12 +157,9 @@ final class Report {
         return Results.median(v);
     }
 
-    private static double throughputRatio(List<Results.Round> rounds, int inFlight) {
-        return ratio(rounds, inFlight, Results.Workload::writesPerSecond);
-    }
-
-    /** Raftify's value over Ratis's, per repetition (the two ran back to back), then the median. */
-    private static double ratio(List<Results.Round> rounds, int inFlight, ToDoubleFunction<Results.Workload> f) {
+    /** Raftify's value over {@code other}'s, per repetition (they ran in the same stretch), then the median. */
+    private static double ratio(List<Results.Round> rounds, int inFlight, Engine other,
+            ToDoubleFunction<Results.Workload> f) {
         List<Double> ratios = new ArrayList<>();
         Function<Results.Round, Results.Workload> w = r -> r.workload(inFlight);
         for (Results.Round a : rounds) {
@@ -159,7 +167,7 @@ final class Report {
                 continue;
             }
             for (Results.Round b : rounds) {
-                if (b.engine() == Engine.RATIS && b.rep() == a.rep() && w.apply(a) != null && w.apply(b) != null) {
+                if (b.engine() == other && b.rep() == a.rep() && w.apply(a) != null && w.apply(b) != null) {
                     ratios.add(f.applyAsDouble(w.apply(a)) / f.applyAsDouble(w.apply(b)));
                 }
             }
