@@ -19,16 +19,19 @@ final class BenchOptions {
     String heap = "1g";
     List<String> extraJvmArgs = new ArrayList<>();
     Path jfrDir;
+    Path etcd = EtcdMember.DEFAULT_BINARY;
 
     static final String USAGE = """
             usage: cluster [options]
-              --reps N            repetitions; engine order reversed every other one (default 3)
+              --reps N            repetitions; engines in --engines order, reversed every other repetition
+                                  (default 3)
               --warmup S          seconds of load before each measured window, not measured (default 5)
               --first-warmup S    the same before a round's first workload, while the fresh member JVMs
                                   compile their hot code (default 15)
               --measure S         measured seconds per workload (default 10)
               --workloads LIST    writes in flight, comma-separated (default 1,32,256)
-              --engines LIST      raftify,ratis,jraft (default all)
+              --engines LIST      raftify,ratis,jraft,etcd (default: every one this machine can run)
+              --etcd PATH         the etcd 3.4 binary (default /usr/bin/etcd; without it, etcd is skipped)
               --kills N           leader SIGKILLs per round, each timed to the next election (default 3)
               --value-size B      bytes per value (default 1024)
               --keys N            distinct keys written in a cycle (default 1024)
@@ -36,7 +39,7 @@ final class BenchOptions {
                                   (default java.io.tmpdir; must not be a tmpfs)
               --heap SIZE         -Xms and -Xmx of every member JVM (default 1g)
               --jvm-arg ARG       one more JVM argument for every member (repeatable)
-              --jfr DIR           record each member with JFR (profile settings) into DIR; implies --kills 0,
+              --jfr DIR           record each member JVM with JFR (profile settings) into DIR; implies --kills 0,
                                   since a SIGKILLed JVM writes no recording
             """;
 
@@ -76,13 +79,32 @@ final class BenchOptions {
                 case "--heap" -> o.heap = v;
                 case "--jvm-arg" -> o.extraJvmArgs.add(v);
                 case "--jfr" -> o.jfrDir = Path.of(v);
+                case "--etcd" -> o.etcd = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
         if (o.jfrDir != null && !killsSet) {
             o.kills = 0;
         }
+        o.engines = runnable(o);
         return o;
+    }
+
+    /** The engines asked for that can run here; says in one line why each other one is skipped. */
+    private static List<Engine> runnable(BenchOptions o) {
+        List<Engine> run = new ArrayList<>();
+        for (Engine e : o.engines) {
+            String why = e.unavailable(o);
+            if (why == null) {
+                run.add(e);
+            } else {
+                System.out.println(why);
+            }
+        }
+        if (run.isEmpty()) {
+            throw new IllegalArgumentException("no engine to run");
+        }
+        return run;
     }
 
     private static List<Integer> ints(String v) {

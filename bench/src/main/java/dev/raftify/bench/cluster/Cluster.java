@@ -14,14 +14,17 @@ final class Cluster implements AutoCloseable {
     static final int SIZE = 3;
 
     private final Engine engine;
+    private final BenchOptions opts;
     private final List<String> jvm;
     private final Path root;
     private final List<Integer> ports;
     private final Path jfrPrefix;
     private final MemberProcess[] members = new MemberProcess[SIZE];
 
-    private Cluster(Engine engine, List<String> jvm, Path root, List<Integer> ports, Path jfrPrefix) {
+    private Cluster(Engine engine, BenchOptions opts, List<String> jvm, Path root, List<Integer> ports,
+            Path jfrPrefix) {
         this.engine = engine;
+        this.opts = opts;
         this.jvm = jvm;
         this.root = root;
         this.ports = ports;
@@ -33,9 +36,10 @@ final class Cluster implements AutoCloseable {
      * @param jfrPrefix when not null, each member records JFR (profile settings) to
      *     {@code <jfrPrefix>-member<id>.jfr}, written when it exits
      */
-    static Cluster launch(Engine engine, List<String> jvm, Path root, Path jfrPrefix) throws IOException {
+    static Cluster launch(Engine engine, BenchOptions opts, List<String> jvm, Path root, Path jfrPrefix)
+            throws IOException {
         Files.createDirectories(root);
-        Cluster c = new Cluster(engine, jvm, root, freePorts(SIZE), jfrPrefix);
+        Cluster c = new Cluster(engine, opts, jvm, root, freePorts(SIZE * engine.portsPerMember()), jfrPrefix);
         for (int id = 1; id <= SIZE; id++) {
             c.start(id);
         }
@@ -61,6 +65,11 @@ final class Cluster implements AutoCloseable {
 
     /** Starts member {@code id}; on an existing data directory it restarts from what it stored. */
     void start(int id) throws IOException {
+        members[id - 1] = engine.launch(this, id);
+    }
+
+    /** Member {@code id} as a {@link BenchNode} JVM running this cluster's engine. */
+    MemberProcess launchBenchNode(int id) throws IOException {
         List<String> cmd = new ArrayList<>(jvm);
         cmd.addAll(1, engine.memberJvmFlags());
         if (jfrPrefix != null) {
@@ -68,14 +77,33 @@ final class Cluster implements AutoCloseable {
             cmd.add(1, "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfrPrefix
                     + "-member" + id + ".jfr");
         }
-        members[id - 1] = MemberProcess.launch(cmd, engine, id, root.resolve("member-" + id), ports,
-                root.resolve("member-" + id + ".log"));
+        return MemberProcess.launch(cmd, engine, id, dataDir(id), ports, log(id));
     }
 
     Engine engine() {
         return engine;
     }
 
+    BenchOptions options() {
+        return opts;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path dataDir(int id) {
+        return root.resolve("member-" + id);
+    }
+
+    Path log(int id) {
+        return root.resolve("member-" + id + ".log");
+    }
+
+    /**
+     * {@code SIZE * engine.portsPerMember()} free ports: the first {@code SIZE} are the ones clients use, member
+     * {@code id} at index {@code id - 1}.
+     */
     List<Integer> ports() {
         return ports;
     }

@@ -15,7 +15,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The cluster benchmark: for each repetition, for each engine (the order reversed every other repetition, so that
- * a drift in the machine's load hits all alike), start three member JVMs on loopback with fresh data directories, time
+ * a drift in the machine's load hits all alike), start three members on loopback with fresh data directories, time
  * the first election, run each workload (N writes of 1 KB in flight, closed loop) with a warm-up and a measured
  * window, then SIGKILL the leader a few times and time each next election. Prints every round as it ends and a
  * table of medians at the end.
@@ -37,6 +37,10 @@ public final class ClusterBench {
     public static void main(String[] args) throws Exception {
         BenchOptions opts = BenchOptions.parse(args);
         ClusterBench bench = new ClusterBench(opts);
+        // A BenchNode exits when the driver's end of its standard input closes; etcd would run on, holding its
+        // ports, after a driver stopped by a signal.
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly)));
         try {
             bench.run();
         } finally {
@@ -49,7 +53,7 @@ public final class ClusterBench {
         report.printConditions();
         List<Results.Round> rounds = new ArrayList<>();
         for (int rep = 0; rep < opts.reps; rep++) {
-            // R, Ra, JR, then JR, Ra, R: over two repetitions every engine has the same mean position.
+            // R, Ra, JR, E, then E, JR, Ra, R: over two repetitions every engine has the same mean position.
             List<Engine> order = new ArrayList<>(opts.engines);
             if (rep % 2 == 1) {
                 Collections.reverse(order);
@@ -71,7 +75,7 @@ public final class ClusterBench {
             Files.createDirectories(opts.jfrDir);
             jfrPrefix = opts.jfrDir.toAbsolutePath().resolve(engine.name().toLowerCase(Locale.ROOT) + "-rep" + rep);
         }
-        try (Cluster cluster = Cluster.launch(engine, jvm, root, jfrPrefix)) {
+        try (Cluster cluster = Cluster.launch(engine, opts, jvm, root, jfrPrefix)) {
             if (!cluster.awaitStarted(120_000)) {
                 throw new IllegalStateException(engine.label() + " members did not start; see " + root + "/*.log");
             }

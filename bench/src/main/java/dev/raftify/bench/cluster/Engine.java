@@ -1,5 +1,6 @@
 package dev.raftify.bench.cluster;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +44,33 @@ enum Engine {
         List<String> memberJvmFlags() {
             return JRaftMember.JVM_FLAGS;
         }
+    },
+    /** etcd 3.4: each member is the etcd process itself, launched and observed by the driver. */
+    ETCD("etcd") {
+        @Override
+        Member member(int id, Path dir, List<Integer> ports) {
+            throw new UnsupportedOperationException("an etcd member is the etcd process, not a BenchNode");
+        }
+
+        @Override
+        WriteClient client(List<Integer> ports, int leaderId, int maxInFlight) {
+            return new EtcdWriteClient(ports.get(leaderId - 1));
+        }
+
+        @Override
+        MemberProcess launch(Cluster cluster, int id) throws IOException {
+            return EtcdMember.launch(cluster, id);
+        }
+
+        @Override
+        int portsPerMember() {
+            return 2;
+        }
+
+        @Override
+        String unavailable(BenchOptions opts) {
+            return EtcdMember.unavailable(opts.etcd);
+        }
     };
 
     private final String label;
@@ -65,6 +93,21 @@ enum Engine {
 
     /** A client sending writes to the leader, member {@code leaderId}. */
     abstract WriteClient client(List<Integer> ports, int leaderId, int maxInFlight);
+
+    /** Starts member {@code id}'s process: by default a {@link BenchNode} JVM that runs {@link #member}. */
+    MemberProcess launch(Cluster cluster, int id) throws IOException {
+        return cluster.launchBenchNode(id);
+    }
+
+    /** Ports each member listens on; a member's client port comes first (see {@link Cluster#ports()}). */
+    int portsPerMember() {
+        return 1;
+    }
+
+    /** Why this engine cannot run on this machine, or null if it can. */
+    String unavailable(BenchOptions opts) {
+        return null;
+    }
 
     static Engine parse(String s) {
         return valueOf(s.toUpperCase(Locale.ROOT));

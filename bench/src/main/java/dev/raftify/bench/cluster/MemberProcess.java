@@ -12,12 +12,16 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link BenchNode} JVM: launches it, follows the events it prints, reads its CPU time, stops or kills it.
- * Its standard error goes to {@code <log>}, so a member that fails says why there.
+ * One member's process: records when it started serving and when it gained or lost leadership, reads its CPU
+ * time, stops or kills it. For a {@link BenchNode} JVM the stamps come from the lines it prints; an engine whose
+ * member is some other program (etcd) records them itself through {@link #started}, {@link #becameLeader} and
+ * {@link #becameFollower}. Its standard error goes to {@code <log>}, so a member that fails says why there.
  */
 final class MemberProcess {
     final int id;
     private final Process process;
+    /** A BenchNode stops when its standard input closes; any other program is sent SIGTERM. */
+    private final boolean stopsOnEof;
     /** Stamps are System.nanoTime readings, whose origin is arbitrary: "none" is Long.MIN_VALUE, not -1. */
     static final long NONE = Long.MIN_VALUE;
 
@@ -26,12 +30,11 @@ final class MemberProcess {
     private volatile long leaderSinceNanos = NONE;
     private final List<Long> leaderStamps = new ArrayList<>();
 
-    private MemberProcess(int id, Process process) {
+    /** A member whose role changes the caller observes and records (see the class comment). */
+    MemberProcess(int id, Process process, boolean stopsOnEof) {
         this.id = id;
         this.process = process;
-        Thread reader = new Thread(this::follow, "bench-member-" + id + "-out");
-        reader.setDaemon(true);
-        reader.start();
+        this.stopsOnEof = stopsOnEof;
     }
 
     static MemberProcess launch(List<String> jvm, Engine engine, int id, Path dir, List<Integer> ports, Path log)
@@ -49,7 +52,11 @@ final class MemberProcess {
         Process proc = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        return new MemberProcess(id, proc);
+        MemberProcess m = new MemberProcess(id, proc, true);
+        Thread reader = new Thread(m::follow, "bench-member-" + id + "-out");
+        reader.setDaemon(true);
+        reader.start();
+        return m;
     }
 
     private void follow() {
@@ -63,20 +70,31 @@ final class MemberProcess {
                 }
                 long nanos = Long.parseLong(f[1]);
                 switch (f[0]) {
-                    case "STARTED" -> startedNanos = nanos;
-                    case "LEADER" -> {
-                        synchronized (leaderStamps) {
-                            leaderStamps.add(nanos);
-                        }
-                        leaderSinceNanos = nanos;
-                    }
-                    case "FOLLOWER" -> leaderSinceNanos = NONE;
+                    case "STARTED" -> started(nanos);
+                    case "LEADER" -> becameLeader(nanos);
+                    case "FOLLOWER" -> becameFollower();
                     default -> { }
                 }
             }
         } catch (IOException | NumberFormatException e) {
             // The process ended (killed, or stopped): nothing more to follow.
         }
+        becameFollower();
+    }
+
+    /** It serves from {@code nanos} (System.nanoTime) on. */
+    void started(long nanos) {
+        startedNanos = nanos;
+    }
+
+    void becameLeader(long nanos) {
+        synchronized (leaderStamps) {
+            leaderStamps.add(nanos);
+        }
+        leaderSinceNanos = nanos;
+    }
+
+    void becameFollower() {
         leaderSinceNanos = NONE;
     }
 
@@ -127,12 +145,18 @@ final class MemberProcess {
         process.destroyForcibly();
     }
 
-    /** Closes its standard input (it then closes its member and exits); kills it if it has not exited in time. */
+    /**
+     * Closes its standard input (a BenchNode then closes its member and exits) or sends SIGTERM (etcd's graceful
+     * stop); kills it if it has not exited in time.
+     */
     void stop() throws InterruptedException {
         try {
             process.getOutputStream().close();
         } catch (IOException e) {
             // Already gone.
+        }
+        if (!stopsOnEof) {
+            process.destroy();
         }
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             kill();

@@ -27,7 +27,8 @@ final class Report {
     void printConditions() throws IOException {
         fsync = FsyncProbe.measure(work, 300, true);
         FsyncProbe.Latency fdatasync = FsyncProbe.measure(work, 300, false);
-        out("Cluster benchmark: 3 members on loopback, one JVM each; %d-byte values; durable logs", opts.valueSize);
+        out("Cluster benchmark: 3 members on loopback, one process each; %d-byte values; durable logs",
+                opts.valueSize);
         out("machine   %d CPUs (%s), %s %s", Runtime.getRuntime().availableProcessors(), cpuModel(),
                 System.getProperty("os.name"), System.getProperty("os.version"));
         out("disk      %s: write 4 KB + fsync median %.3f ms (p99 %.3f), + fdatasync median %.3f ms (p99 %.3f)",
@@ -44,6 +45,11 @@ final class Report {
             out("JRaft     %s defaults: RocksDB log, sync (fsync per batch); election timeout %d ms (randomized up "
                     + "to +1000 ms); writes on its RPC (bolt) via Node.apply; members also get %s",
                     JRaftMember.version(), JRaftMember.ELECTION_TIMEOUT_MS, String.join(" ", JRaftMember.JVM_FLAGS));
+        }
+        if (opts.engines.contains(Engine.ETCD)) {
+            out("etcd      %s (%s): defaults: WAL fdatasync per batch; heartbeat %d ms, election timeout %d ms "
+                    + "(randomized up to 2x); client: KV/Put over gRPC", EtcdMember.version(opts.etcd), opts.etcd,
+                    EtcdMember.HEARTBEAT_MILLIS, EtcdMember.ELECTION_TIMEOUT_MILLIS);
         }
         out("load      writes in flight %s (closed loop, one client in the driver JVM, to the leader); warm-up %d s "
                 + "(first workload of a round %d s) and %d s measured per workload; %d repetitions, engines "

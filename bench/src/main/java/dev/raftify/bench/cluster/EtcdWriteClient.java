@@ -1,0 +1,64 @@
+package dev.raftify.bench.cluster;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.raftify.bench.etcd.KVGrpc;
+import dev.raftify.bench.etcd.PutRequest;
+import dev.raftify.bench.etcd.PutResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes through etcd's {@code KV/Put} on one gRPC channel to the leader's client URL, the command's 8-byte key
+ * as the key and the rest as the value: the same bytes the other engines' state machines store. Responses are
+ * handled on the channel's event loop, as in {@link RaftifyWriteClient} and for the same reason.
+ */
+final class EtcdWriteClient implements WriteClient {
+    private final ManagedChannel channel;
+    private final KVGrpc.KVStub stub;
+
+    EtcdWriteClient(int clientPort) {
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", clientPort)
+                .usePlaintext()
+                .directExecutor()
+                .build();
+        stub = KVGrpc.newStub(channel);
+    }
+
+    @Override
+    public void write(byte[] command, Done done) {
+        PutRequest put = PutRequest.newBuilder()
+                .setKey(UnsafeByteOperations.unsafeWrap(command, 0, 8))
+                .setValue(UnsafeByteOperations.unsafeWrap(command, 8, command.length - 8))
+                .build();
+        stub.put(put, new StreamObserver<>() {
+            private boolean ok;
+
+            @Override
+            public void onNext(PutResponse r) {
+                ok = true;
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.done(false);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.done(ok);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
