@@ -27,6 +27,11 @@ public final class BenchNode {
             System.exit(2);
         }
         Engine engine = Engine.parse(args[0]);
+        if (!engine.runsInBenchNode()) {
+            System.err.println("BenchNode: " + engine.label() + " members are its own processes, which the driver "
+                    + "launches; BenchNode runs only the JVM engines");
+            System.exit(2);
+        }
         int id = Integer.parseInt(args[1]);
         Path dir = Path.of(args[2]);
         List<Integer> ports = new ArrayList<>();

@@ -49,7 +49,13 @@ enum Engine {
     ETCD("etcd") {
         @Override
         Member member(int id, Path dir, List<Integer> ports) {
-            throw new UnsupportedOperationException("an etcd member is the etcd process, not a BenchNode");
+            // BenchNode checks runsInBenchNode() first, so no etcd member is ever asked for here.
+            throw new IllegalStateException("an etcd member is the etcd process, not a BenchNode");
+        }
+
+        @Override
+        boolean runsInBenchNode() {
+            return false;
         }
 
         @Override
@@ -85,6 +91,11 @@ enum Engine {
 
     /** Starts member {@code id} (1-based) of a 3-member cluster whose members listen on {@code ports}. */
     abstract Member member(int id, Path dir, List<Integer> ports) throws Exception;
+
+    /** Whether a member of this engine is a {@link BenchNode} JVM running {@link #member}. */
+    boolean runsInBenchNode() {
+        return true;
+    }
 
     /** JVM flags this engine's members get in addition to those every member gets. */
     List<String> memberJvmFlags() {

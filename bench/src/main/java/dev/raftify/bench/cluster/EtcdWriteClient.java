@@ -3,11 +3,8 @@ package dev.raftify.bench.cluster;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.raftify.bench.etcd.KVGrpc;
 import dev.raftify.bench.etcd.PutRequest;
-import dev.raftify.bench.etcd.PutResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writes through etcd's {@code KV/Put} on one gRPC channel to the leader's client URL, the command's 8-byte key
@@ -32,33 +29,11 @@ final class EtcdWriteClient implements WriteClient {
                 .setKey(UnsafeByteOperations.unsafeWrap(command, 0, 8))
                 .setValue(UnsafeByteOperations.unsafeWrap(command, 8, command.length - 8))
                 .build();
-        stub.put(put, new StreamObserver<>() {
-            private boolean ok;
-
-            @Override
-            public void onNext(PutResponse r) {
-                ok = true;
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.done(false);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.done(ok);
-            }
-        });
+        stub.put(put, UnaryWrites.reportTo(done, r -> true));
     }
 
     @Override
     public void close() {
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        UnaryWrites.close(channel);
     }
 }

@@ -2,13 +2,10 @@ package dev.raftify.bench.cluster;
 
 import com.google.protobuf.UnsafeByteOperations;
 import dev.raftify.proto.service.ProposeArgs;
-import dev.raftify.proto.service.ProposeResponse;
 import dev.raftify.proto.service.RaftServiceGrpc;
 import dev.raftify.transport.ClusterIds;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writes through Raftify's {@code Propose} RPC on one channel to the leader. Responses are handled on the
@@ -31,33 +28,11 @@ final class RaftifyWriteClient implements WriteClient {
     @Override
     public void write(byte[] command, Done done) {
         ProposeArgs args = ProposeArgs.newBuilder().setData(UnsafeByteOperations.unsafeWrap(command)).build();
-        stub.propose(args, new StreamObserver<>() {
-            private boolean ok;
-
-            @Override
-            public void onNext(ProposeResponse r) {
-                ok = !r.hasError();
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.done(false);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.done(ok);
-            }
-        });
+        stub.propose(args, UnaryWrites.reportTo(done, r -> !r.hasError()));
     }
 
     @Override
     public void close() {
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        UnaryWrites.close(channel);
     }
 }
